@@ -1,0 +1,33 @@
+// The OpenAPI security schemes: API keys for /v1, a separate admin token for /admin, and the backend's
+// direct bearer token. Register them on any registry that documents the routes (see openapi.ts).
+import type { OpenAPIHono } from "@hono/zod-openapi";
+
+export const API_KEY_SECURITY = "ApiKey";
+export const ADMIN_TOKEN_SECURITY = "AdminToken";
+export const BACKEND_TOKEN_SECURITY = "BackendToken";
+
+export const SECURITY_SCHEMES = {
+  [API_KEY_SECURITY]: {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key, `ts_live_…` or `ts_test_…`, as `Authorization: Bearer <key>`.",
+  },
+  [ADMIN_TOKEN_SECURITY]: {
+    type: "http",
+    scheme: "bearer",
+    description: "The operator's admin token (not an API key), as `Authorization: Bearer <token>`.",
+  },
+  [BACKEND_TOKEN_SECURITY]: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "Backend only: `TINYSCALE_BACKEND_TOKEN` for direct callers; the edge instead signs each request " +
+      "(`X-Tinyscale-Timestamp` + `X-Tinyscale-Signature`, contracts §2).",
+  },
+} as const;
+
+export function registerSecuritySchemes(registry: OpenAPIHono["openAPIRegistry"]): void {
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
+    registry.registerComponent("securitySchemes", name, scheme);
+  }
+}
