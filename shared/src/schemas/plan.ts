@@ -12,11 +12,9 @@ export const PlanRequestSchema = z
 export type PlanRequest = z.infer<typeof PlanRequestSchema>;
 export type PlanRequestInput = z.input<typeof PlanRequestSchema>;
 
-export const PlanBreakdownSchema = z
-  .record(z.string(), z.number().min(0))
-  .openapi("PlanBreakdown", {
-    description: "Predicted milliseconds per pipeline stage, summed over batches.",
-  });
+export const PlanBreakdownSchema = z.record(z.string(), z.number().min(0)).openapi("PlanBreakdown", {
+  description: "Predicted milliseconds per pipeline stage, summed over batches.",
+});
 
 export const PlanResponseSchema = z
   .object({
