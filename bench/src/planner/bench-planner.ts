@@ -1,0 +1,103 @@
+// The planner bench: budgets from the N=1 cost up to 20× it, planned on the measured profile with the
+// shared planner, run for real, and scored on predicted vs measured ms and whether the budget held.
+
+import { type Profile, planCandidates, predictMs, type TinyscaleError } from "@tinyscale/shared";
+import type { ModeRunner, ProductMode } from "../pipeline/types.js";
+import { quantile, round } from "../stats/summarize.js";
+
+export interface PlannerRun {
+  budget_ms: number;
+  n: number;
+  predicted_ms: number;
+  measured_ms: number;
+  /** |measured − predicted| / measured. */
+  rel_error: number;
+  over_budget: boolean;
+}
+
+export interface PlannerResult {
+  mode: ProductMode;
+  n1_predicted_ms: number;
+  budgets_ms: number[];
+  runs: PlannerRun[];
+  median_rel_error: number;
+  p90_rel_error: number;
+  /** Share of runs whose measured ms exceeded the budget. */
+  share_over_budget: number;
+}
+
+export interface PlannerOptions {
+  mode: ProductMode;
+  /** Budgets span [1×, maxFactor×] the predicted N=1 cost, geometrically. */
+  budgets: number;
+  maxFactor: number;
+  runsPerBudget: number;
+  /** Warm-up runs per planned N before the measured ones (the N changes between budgets). */
+  warmupPerBudget: number;
+  maxN: number;
+}
+
+export function budgetLadder(n1Ms: number, count: number, maxFactor: number): number[] {
+  if (count < 2) throw new Error("budgetLadder needs ≥ 2 budgets");
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) out.push(Math.ceil(n1Ms * maxFactor ** (i / (count - 1))));
+  return out;
+}
+
+export async function benchPlanner(
+  runner: ModeRunner,
+  profile: Profile,
+  opts: PlannerOptions,
+  onRun?: (r: PlannerRun) => void,
+): Promise<PlannerResult> {
+  const n1 = predictMs(profile, opts.mode, 1).total_ms;
+  const budgets = budgetLadder(n1, opts.budgets, opts.maxFactor);
+  const runs: PlannerRun[] = [];
+  let seed = 50_000;
+  for (const budget of budgets) {
+    let plan: { n: number; predicted_ms: number };
+    try {
+      // Margin 0: the backend runs in-process here, there is no network to reserve for.
+      plan = planCandidates(profile, {
+        budget_ms: budget,
+        verifier: opts.mode,
+        max_n: opts.maxN,
+        network_margin_ms: 0,
+      });
+    } catch (err) {
+      // The N=1 budget is rounded up from the prediction, so the planner must accept it.
+      throw new Error(`planner refused budget ${budget} ms: ${(err as TinyscaleError).message}`);
+    }
+    for (let w = 0; w < opts.warmupPerBudget; w++) {
+      await runner.run(opts.mode, plan.n, `planner warm-up ${budget} ${w}`, seed++);
+    }
+    for (let i = 0; i < opts.runsPerBudget; i++) {
+      const r = await runner.run(
+        opts.mode,
+        plan.n,
+        `a lighthouse at dusk, planner case ${budget}-${i}`,
+        seed++,
+      );
+      const run: PlannerRun = {
+        budget_ms: budget,
+        n: plan.n,
+        predicted_ms: round(plan.predicted_ms),
+        measured_ms: round(r.total_ms),
+        rel_error: round(Math.abs(r.total_ms - plan.predicted_ms) / r.total_ms, 4),
+        over_budget: r.total_ms > budget,
+      };
+      runs.push(run);
+      onRun?.(run);
+    }
+  }
+  const errors = runs.map((r) => r.rel_error);
+  return {
+    mode: opts.mode,
+    n1_predicted_ms: round(n1),
+    budgets_ms: budgets,
+    runs,
+    median_rel_error: round(quantile(errors, 0.5), 4),
+    p90_rel_error: round(quantile(errors, 0.9), 4),
+    share_over_budget: round(runs.filter((r) => r.over_budget).length / runs.length, 4),
+  };
+}

@@ -1,0 +1,157 @@
+// Builds bench/results/SUMMARY.md from the benches' results: targets first (PASS/MISS with the measured
+// ratio), then the pipeline table, ratios, stage proportions, planner and overhead figures.
+
+import type { PipelineRatios, PipelineRow } from "../pipeline/bench-pipeline.js";
+import type { PlannerResult } from "../planner/bench-planner.js";
+import type { ProportionRow } from "../proportions/types.js";
+import { markdownTable } from "./markdown.js";
+import { type TargetResult, targetLine } from "./targets.js";
+
+export interface OverheadSummary {
+  backend?: {
+    n: number;
+    requests: number;
+    outside_run_ms: { p50: number; p99: number };
+    event_loop_delay_ms: { p50: number; p99: number; max: number };
+  };
+  edge?: {
+    direct_ms: { p50: number; p99: number };
+    via_edge_ms: { p50: number; p99: number };
+    added_ms: { p50: number; p99: number };
+    requests_per_s: { via_edge: number; direct: number };
+  };
+}
+
+export interface SummaryInput {
+  generated_at: string;
+  machine: string;
+  wall_s: number;
+  bundle: string;
+  targets: TargetResult[];
+  pipeline?: { rows: PipelineRow[]; ratios: PipelineRatios };
+  proportions?: ProportionRow[];
+  planner?: PlannerResult;
+  overhead?: OverheadSummary;
+  /** Sections that could not run, with the reason (printed, never dropped). */
+  failures: string[];
+}
+
+export function renderSummary(input: SummaryInput): string {
+  const out: string[] = [
+    "# tinyscale benchmarks",
+    "",
+    `Generated ${input.generated_at} by \`npm run bench\` on ${input.machine}; bundle \`${input.bundle}\`; ` +
+      `wall time ${input.wall_s.toFixed(0)} s. Every figure is a median over repeated runs after warm-up; ` +
+      "every ratio is measured in the same run.",
+    "",
+    "## Targets (issue 6)",
+    "",
+    "```",
+    ...input.targets.map(targetLine),
+    "```",
+  ];
+  if (input.failures.length > 0) {
+    out.push("", "## Sections that did not run", "", ...input.failures.map((f) => `- ${f}`));
+  }
+  if (input.pipeline) out.push("", ...pipelineSection(input.pipeline.rows, input.pipeline.ratios));
+  if (input.proportions) out.push("", ...proportionSection(input.proportions));
+  if (input.planner) out.push("", ...plannerSection(input.planner));
+  if (input.overhead) out.push("", ...overheadSection(input.overhead));
+  return `${out.join("\n")}\n`;
+}
+
+function pipelineSection(rows: PipelineRow[], ratios: PipelineRatios): string[] {
+  const ns = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
+  const modes = [...new Set(rows.map((r) => r.mode))];
+  const table = markdownTable(
+    ["mode", ...ns.map((n) => `N=${n} ms`), "ms / candidate", "fixed ms"],
+    modes.map((m) => [
+      m,
+      ...ns.map((n) => rows.find((r) => r.mode === m && r.n === n)?.total_ms),
+      ratios.per_candidate_slope_ms[m],
+      ratios.intercept_ms[m],
+    ]),
+    1,
+  );
+  const ratioTable = markdownTable(
+    ["N", "vhs / clip", "vhs / reference"],
+    ns.map((n) => [n, ratios.vhs_over_clip[String(n)], ratios.vhs_over_reference[String(n)]]),
+    3,
+  );
+  return [
+    "## Pipeline (median total ms)",
+    "",
+    table,
+    "",
+    ratioTable,
+    "",
+    "![pipeline](pipeline.svg) ![stages](stage-share.svg)",
+  ];
+}
+
+function proportionSection(rows: ProportionRow[]): string[] {
+  return [
+    "## Stage proportions (batch 1): FLOPs counted vs time measured",
+    "",
+    markdownTable(
+      ["graph", "GFLOP", "FLOP share", "real TFLOP", "real share", "ms", "time share", "GFLOP/s"],
+      rows.map((r) => [
+        r.graph,
+        r.gflop,
+        r.flop_share,
+        r.real_tflop,
+        r.real_share,
+        r.measured_ms,
+        r.time_share,
+        r.gflop_per_s,
+      ]),
+      3,
+    ),
+  ];
+}
+
+function plannerSection(p: PlannerResult): string[] {
+  return [
+    `## Planner (${p.mode}, budgets ${p.budgets_ms[0]}–${p.budgets_ms[p.budgets_ms.length - 1]} ms)`,
+    "",
+    `Median relative error ${(p.median_rel_error * 100).toFixed(1)} %, p90 ${(p.p90_rel_error * 100).toFixed(1)} %, ` +
+      `${(p.share_over_budget * 100).toFixed(1)} % of ${p.runs.length} runs over budget.`,
+    "",
+    markdownTable(
+      ["budget ms", "N", "predicted ms", "measured ms", "rel. error", "over budget"],
+      p.runs.map((r) => [r.budget_ms, r.n, r.predicted_ms, r.measured_ms, r.rel_error, r.over_budget]),
+      3,
+    ),
+    "",
+    "![planner](planner.svg)",
+  ];
+}
+
+function overheadSection(o: OverheadSummary): string[] {
+  const lines = ["## Overhead"];
+  if (o.backend) {
+    const b = o.backend;
+    lines.push(
+      "",
+      `Backend at N=${b.n} over ${b.requests} requests: time outside session.run() p50 ${b.outside_run_ms.p50} ms, ` +
+        `p99 ${b.outside_run_ms.p99} ms; event-loop delay during inference p50 ${b.event_loop_delay_ms.p50} ms, ` +
+        `p99 ${b.event_loop_delay_ms.p99} ms, max ${b.event_loop_delay_ms.max} ms.`,
+    );
+  }
+  if (o.edge) {
+    const e = o.edge;
+    lines.push(
+      "",
+      markdownTable(
+        ["path", "p50 ms", "p99 ms", "requests/s"],
+        [
+          ["direct → fast backend", e.direct_ms.p50, e.direct_ms.p99, e.requests_per_s.direct],
+          ["edge (workerd) → fast backend", e.via_edge_ms.p50, e.via_edge_ms.p99, e.requests_per_s.via_edge],
+          ["added by the edge", e.added_ms.p50, e.added_ms.p99, null],
+        ],
+        2,
+      ),
+    );
+  }
+  return lines;
+}
