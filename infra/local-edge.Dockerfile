@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# The edge for a single self-hosted GPU host: the same Worker code, run in workerd (via miniflare)
+# inside a Node container by scripts/local/serve-edge.ts. In production the edge runs on Cloudflare.
+# Build from the repository root:  docker build -f infra/local-edge.Dockerfile -t tinyscale/local-edge .
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+FROM ${NODE_IMAGE}
+WORKDIR /app
+# The edge never loads onnxruntime; skip its CUDA download.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
+COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.base.json ./
+COPY shared/package.json shared/
+COPY gpu-backend/package.json gpu-backend/
+COPY edge/package.json edge/
+COPY sdk/package.json sdk/
+COPY examples/package.json examples/
+COPY bench/package.json bench/
+# The root's dev tools (tsx, typescript) run the starter; the edge's own deps bring miniflare/workerd.
+RUN npm ci --no-audit --no-fund --include-workspace-root -w @tinyscale/edge -w @tinyscale/shared
+COPY shared/ shared/
+COPY edge/ edge/
+COPY scripts/local/ scripts/local/
+RUN npx tsc -b edge && mkdir -p /data && chown node:node /data
+# Keys, usage and Durable Object state survive restarts in this volume.
+VOLUME ["/data"]
+ENV NODE_ENV=production \
+  HOST=0.0.0.0 \
+  PORT=8787 \
+  TINYSCALE_EDGE_PERSIST=/data
+USER node
+EXPOSE 8787
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8787)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--import", "tsx", "scripts/local/serve-edge.ts"]

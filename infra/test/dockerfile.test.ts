@@ -1,0 +1,104 @@
+// The two images' Dockerfiles against the repository: every COPY source exists and is not filtered
+// out by the image's .dockerignore, the GPU image is CUDA 12 + cuDNN 9, non-root, and checks /healthz.
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  contextCopySources,
+  envOf,
+  execForm,
+  finalStage,
+  healthcheck,
+  readDockerfile,
+} from "./dockerfile.js";
+import { infraDir, repoRoot } from "./repo-paths.js";
+
+interface InstallMetadata {
+  manifests: Record<string, Record<string, unknown>>;
+}
+
+const images = ["gpu-backend.Dockerfile", "local-edge.Dockerfile"] as const;
+
+function ignoredBy(dockerfileName: string): string[] {
+  return readFileSync(join(infraDir, `${dockerfileName}.dockerignore`), "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+describe.each(images)("%s", (name) => {
+  const file = readDockerfile(join(infraDir, name));
+
+  it("copies only paths that exist in the repository and survive .dockerignore", () => {
+    const ignored = ignoredBy(name);
+    const sources = contextCopySources(file);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect(existsSync(join(repoRoot, source)), `${name}: COPY ${source}`).toBe(true);
+      const clean = source.replace(/\/$/, "");
+      for (const pattern of ignored) {
+        expect(
+          clean === pattern || clean.startsWith(`${pattern}/`),
+          `${source} is ignored by ${pattern}`,
+        ).toBe(false);
+      }
+    }
+  });
+
+  it("runs as a non-root user with an exec-form command and a healthcheck on /healthz", () => {
+    const final = finalStage(file);
+    const user = final.filter((i) => i.keyword === "USER").at(-1)?.args;
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^(root|0)(:|$)/);
+    expect(execForm(final, "CMD")?.[0]).toBe("node");
+    const check = healthcheck(final);
+    expect(check?.command.join(" ")).toContain("/healthz");
+    const port = envOf(final).PORT;
+    expect(final.some((i) => i.keyword === "EXPOSE" && i.args === port)).toBe(true);
+  });
+});
+
+describe("gpu-backend.Dockerfile", () => {
+  const file = readDockerfile(join(infraDir, "gpu-backend.Dockerfile"));
+  const final = finalStage(file);
+
+  it("runs on a CUDA 12 + cuDNN runtime image with Node 20", () => {
+    expect(file.args.CUDA_IMAGE).toMatch(/^nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-ubuntu/);
+    expect(file.args.NODE_IMAGE).toMatch(/^node:20[-.]/);
+    expect(final[0]?.args).toMatch(/^\$\{CUDA_IMAGE\} AS runtime$/);
+  });
+
+  it("installs onnxruntime-node's CUDA 12 provider and fails the build without it", () => {
+    const deps = file.instructions.filter((i) => i.stage === "deps");
+    expect(envOf(deps).ONNXRUNTIME_NODE_INSTALL).toBe("cuda12");
+    const run = deps.find((i) => i.keyword === "RUN")?.args ?? "";
+    expect(run).toContain("npm ci --omit=dev");
+    expect(run).toContain("libonnxruntime_providers_cuda.so");
+    // The path the test checks is the one onnxruntime-node's install script writes.
+    const require = createRequire(join(repoRoot, "package.json"));
+    const metadata = require("onnxruntime-node/script/install-metadata.js") as InstallMetadata;
+    expect(Object.keys(metadata.manifests["linux/x64:cuda12"] ?? {})).toContain(
+      "./libonnxruntime_providers_cuda.so",
+    );
+    const installer = readFileSync(require.resolve("onnxruntime-node/script/install.js"), "utf8");
+    expect(installer).toContain("'bin/napi-v6', PLATFORM");
+  });
+
+  it("serves the bundle mounted at /models on the CUDA EP", () => {
+    const env = envOf(final);
+    expect(env.TINYSCALE_BUNDLE).toBe("/models");
+    expect(env.TINYSCALE_EP).toBe("cuda");
+    expect(env.PORT).toBe("8090");
+    expect(final.some((i) => i.keyword === "VOLUME" && i.args.includes("/models"))).toBe(true);
+  });
+
+  it("copies the backend's build output that its CMD runs", () => {
+    const cmd = execForm(final, "CMD") ?? [];
+    const script = cmd[1] ?? "";
+    const copied = final
+      .filter((i) => i.keyword === "COPY")
+      .map((i) => i.args.split(/\s+/).at(-1)?.replace(/\/$/, "") ?? "");
+    expect(copied.some((target) => script.startsWith(`${target}/`))).toBe(true);
+  });
+});

@@ -1,0 +1,79 @@
+// Runs the gpu-backend as its own process — the same `node gpu-backend/dist/server.js` the container
+// runs — on loopback, and stops it with SIGTERM so its drain runs as it would in production.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { join } from "node:path";
+import { waitForOk } from "./wait-http.js";
+
+export interface BackendSettings {
+  repoRoot: string;
+  bundle: string;
+  port: number;
+  signingSecret: string;
+  backendToken: string;
+  /** Where the backend's log lines go; the tail is quoted when it fails to start. */
+  logFile: string;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningBackend {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startBackend(settings: BackendSettings): Promise<RunningBackend> {
+  const log = createWriteStream(settings.logFile, { flags: "a" });
+  const tail: string[] = [];
+  const child = spawn(process.execPath, [join(settings.repoRoot, "gpu-backend", "dist", "server.js")], {
+    cwd: settings.repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(settings.port),
+      HOST: "127.0.0.1",
+      TINYSCALE_EP: process.env.TINYSCALE_EP ?? "cpu",
+      TINYSCALE_BUNDLE: settings.bundle,
+      TINYSCALE_SIGNING_SECRET: settings.signingSecret,
+      TINYSCALE_BACKEND_TOKEN: settings.backendToken,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on("data", (chunk: Buffer) => {
+      log.write(chunk);
+      tail.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      tail.splice(0, Math.max(0, tail.length - 20));
+    });
+  }
+  let exitReason: string | undefined;
+  child.once("exit", (code, signal) => {
+    exitReason = `gpu-backend exited (${signal ?? `code ${code}`}) before it was ready:\n  ${tail.join("\n  ")}`;
+  });
+  const url = `http://127.0.0.1:${settings.port}`;
+  try {
+    await waitForOk(`${url}/readyz`, {
+      timeoutMs: settings.readyTimeoutMs ?? 120_000,
+      failed: () => exitReason,
+    });
+  } catch (error) {
+    await stopChild(child);
+    log.end();
+    throw error;
+  }
+  return {
+    url,
+    stop: async () => {
+      await stopChild(child);
+      log.end();
+    },
+  };
+}
+
+/** SIGTERM, then SIGKILL if the drain has not finished in 30 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,16 @@
+// Finds a TCP port free on 127.0.0.1 by letting the kernel pick one, so parallel runs (tests, a
+// demo next to `npm start`) never collide on fixed ports.
+import { createServer } from "node:net";
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error("no port assigned"))));
+    });
+  });
+}

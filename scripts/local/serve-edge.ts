@@ -1,0 +1,42 @@
+// The local-edge container's entry: the edge Worker in workerd in front of the backends named in the
+// environment, until SIGTERM. Production runs the same Worker on Cloudflare (README "Deploy").
+import { loadStartLocalEdge } from "./local-edge.js";
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === "") {
+    console.error(`serve-edge: ${name} is not set`);
+    process.exit(1);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const backends: unknown = JSON.parse(required("TINYSCALE_BACKENDS"));
+  if (!Array.isArray(backends) || !backends.every((b) => typeof b === "string")) {
+    throw new Error('TINYSCALE_BACKENDS must be a JSON list of URLs, e.g. ["http://backend:8090"]');
+  }
+  const startLocalEdge = await loadStartLocalEdge();
+  const edge = await startLocalEdge({
+    backends,
+    signingSecret: required("TINYSCALE_SIGNING_SECRET"),
+    adminToken: required("TINYSCALE_ADMIN_TOKEN"),
+    port: Number(process.env.PORT ?? 8787),
+    host: process.env.HOST ?? "127.0.0.1",
+    ...(process.env.TINYSCALE_EDGE_PERSIST ? { persistTo: process.env.TINYSCALE_EDGE_PERSIST } : {}),
+  });
+  console.log(`edge listening on ${edge.url}, forwarding to ${backends.join(", ")}`);
+  const stop = () => {
+    edge.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error("serve-edge failed:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+// The whole local stack on loopback: the gpu-backend process on a bundle, the edge in workerd in front
+// of it with a fresh signing secret, and one development API key created through the admin API.
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { TinyscaleAdmin } from "tinyscale";
+import { startBackend } from "./backend-process.js";
+import { freePort } from "./free-port.js";
+import { loadStartLocalEdge } from "./local-edge.js";
+
+export interface StackOptions {
+  repoRoot: string;
+  /** Model bundle folder; default the committed tiny bundle. */
+  bundle?: string;
+  /** 0 or unset: any free port. */
+  edgePort?: number;
+  backendPort?: number;
+  /** Folder for the backend's log file. */
+  logDir: string;
+  keyName: string;
+  /** Where the edge keeps D1 and Durable Object state; unset: in memory, gone on close. */
+  persistTo?: string;
+}
+
+export interface LocalStack {
+  edgeUrl: string;
+  backendUrl: string;
+  apiKey: string;
+  adminToken: string;
+  backendToken: string;
+  backendLog: string;
+  close(): Promise<void>;
+}
+
+const secret = () => randomBytes(32).toString("hex");
+
+export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
+  mkdirSync(options.logDir, { recursive: true });
+  const signingSecret = secret();
+  const adminToken = secret();
+  const backendToken = secret();
+  const backendLog = join(options.logDir, "gpu-backend.log");
+  const startLocalEdge = await loadStartLocalEdge();
+  const backend = await startBackend({
+    repoRoot: options.repoRoot,
+    bundle: options.bundle ?? join(options.repoRoot, "gpu-backend", "models", "tiny"),
+    port: options.backendPort || (await freePort()),
+    signingSecret,
+    backendToken,
+    logFile: backendLog,
+  });
+  let edge: Awaited<ReturnType<typeof startLocalEdge>>;
+  try {
+    edge = await startLocalEdge({
+      backends: [backend.url],
+      signingSecret,
+      adminToken,
+      port: options.edgePort || (await freePort()),
+      ...(options.persistTo ? { persistTo: options.persistTo } : {}),
+    });
+  } catch (error) {
+    await backend.stop();
+    throw error;
+  }
+  const close = async () => {
+    await edge.close();
+    await backend.stop();
+  };
+  try {
+    const edgeUrl = edge.url.replace(/\/+$/, "");
+    const admin = new TinyscaleAdmin({ adminToken, baseURL: edgeUrl });
+    const created = await admin.createKey({ name: options.keyName, environment: "test" });
+    return {
+      edgeUrl,
+      backendUrl: backend.url,
+      apiKey: created.key,
+      adminToken,
+      backendToken,
+      backendLog,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
