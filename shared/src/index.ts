@@ -15,3 +15,4 @@ export * from "./schemas/plan.js";
 export * from "./schemas/profile.js";
 export * from "./schemas/usage.js";
 export * from "./signing.js";
+export * from "./validation.js";
