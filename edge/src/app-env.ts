@@ -1,0 +1,28 @@
+// The Hono environment every route and middleware shares: bindings, per-request variables and the
+// services (each behind an interface) that routes depend on.
+import type { BackendPool } from "./backends/backend-pool.js";
+import type { Config, Env } from "./config/env.js";
+import type { StoredKey } from "./keys/key-record.js";
+import type { KeyStore } from "./keys/key-store.js";
+import type { Meter } from "./meter/meter.js";
+import type { UsageLedger } from "./meter/usage-ledger.js";
+
+export interface Services {
+  config: Config;
+  keys: KeyStore;
+  meter: Meter;
+  ledger: UsageLedger;
+  backends: BackendPool;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    receivedAtMs: number;
+    services: Services;
+    apiKey: StoredKey;
+    /** RateLimit headers computed by the meter, added to the response whatever its status. */
+    meterHeaders: Record<string, string>;
+  };
+}

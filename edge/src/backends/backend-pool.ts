@@ -1,0 +1,154 @@
+// The backend pool from BACKENDS: per backend its cached profile (TTL), reported load and the requests
+// this isolate has in flight there; picks the least-loaded reachable backend. Lives per isolate.
+import type { Profile } from "@tinyscale/shared";
+import type { Config } from "../config/env.js";
+import { fetchProfile, fetchReportedLoad } from "./backend-status.js";
+
+// Load changes by the request, so it is re-read far more often than the profile.
+const LOAD_TTL_MS = 1_000;
+/** A backend that refused a connection is skipped for this long before it is tried again. */
+export const DOWN_FOR_MS = 5_000;
+// Longer than both status fetch timeouts, so only a refresh whose request was cancelled counts as stuck.
+const REFRESH_STUCK_MS = 5_000;
+
+export interface BackendView {
+  url: string;
+  profile: Profile;
+  load: number;
+}
+
+interface BackendState {
+  url: string;
+  profile: Profile | null;
+  profileAtMs: number;
+  reportedLoad: number | null;
+  loadAtMs: number;
+  inFlight: number;
+  downUntilMs: number;
+  lastError: string | null;
+  /** When a refresh started (0: none); a refresh older than REFRESH_STUCK_MS is assumed abandoned. */
+  refreshingSinceMs: number;
+}
+
+export class BackendPool {
+  private readonly states: BackendState[];
+
+  constructor(
+    urls: readonly string[],
+    private readonly profileTtlMs: number,
+  ) {
+    this.states = urls.map((url) => ({
+      url,
+      profile: null,
+      profileAtMs: 0,
+      reportedLoad: null,
+      loadAtMs: 0,
+      inFlight: 0,
+      downUntilMs: 0,
+      lastError: null,
+      refreshingSinceMs: 0,
+    }));
+  }
+
+  /** Reachable backends with a profile, least loaded first (ties keep the configured order rotated). */
+  async ranked(requestId: string): Promise<BackendView[]> {
+    const now = Date.now();
+    await Promise.all(this.states.map((state) => this.refresh(state, now, requestId)));
+    const usable = this.states.filter(
+      (state): state is BackendState & { profile: Profile } =>
+        state.profile !== null && state.downUntilMs <= now,
+    );
+    const views = usable.map((state) => ({
+      url: state.url,
+      profile: state.profile,
+      load: (state.reportedLoad ?? 0) + state.inFlight,
+    }));
+    // Rotating before the stable sort spreads equal loads across backends instead of piling on the first.
+    const offset = views.length > 0 ? Math.floor(Math.random() * views.length) : 0;
+    const rotated = [...views.slice(offset), ...views.slice(0, offset)];
+    return rotated.sort((a, b) => a.load - b.load);
+  }
+
+  get size(): number {
+    return this.states.length;
+  }
+
+  /** Why no backend is usable, for the log line behind a 503. */
+  describeUnavailable(): string {
+    return this.states.map((state) => `${state.url}: ${state.lastError ?? "no profile yet"}`).join("; ");
+  }
+
+  markDown(url: string, reason: string): void {
+    const state = this.states.find((candidate) => candidate.url === url);
+    if (!state) return;
+    state.downUntilMs = Date.now() + DOWN_FOR_MS;
+    state.lastError = reason;
+    state.loadAtMs = 0;
+  }
+
+  begin(url: string): void {
+    const state = this.states.find((candidate) => candidate.url === url);
+    if (state) state.inFlight++;
+  }
+
+  end(url: string): void {
+    const state = this.states.find((candidate) => candidate.url === url);
+    if (state) state.inFlight = Math.max(0, state.inFlight - 1);
+  }
+
+  private async refresh(state: BackendState, now: number, requestId: string): Promise<void> {
+    if (state.downUntilMs > now) return;
+    if (state.profile === null) {
+      // Cold: nothing to plan with yet, so this request fetches for itself (no promise is shared between
+      // requests: workerd cancels continuations of a request that has gone, which would strand the rest).
+      await this.load(state, true, requestId);
+      return;
+    }
+    const profileStale = now - state.profileAtMs >= this.profileTtlMs;
+    const loadStale = now - state.loadAtMs >= LOAD_TTL_MS;
+    if ((!profileStale && !loadStale) || now - state.refreshingSinceMs < REFRESH_STUCK_MS) return;
+    // Warm but stale: one request refreshes, the others keep using the values they have.
+    state.refreshingSinceMs = now;
+    try {
+      await this.load(state, profileStale, requestId);
+    } finally {
+      state.refreshingSinceMs = 0;
+    }
+  }
+
+  private async load(state: BackendState, withProfile: boolean, requestId: string): Promise<void> {
+    try {
+      const [profile, load] = await Promise.all([
+        withProfile ? fetchProfile(state.url, requestId) : Promise.resolve(state.profile),
+        fetchReportedLoad(state.url, requestId).catch((error: unknown) => {
+          // The profile answered but health did not: rank by our own in-flight count instead.
+          if (withProfile) return null;
+          throw error;
+        }),
+      ]);
+      const now = Date.now();
+      if (withProfile) state.profileAtMs = now;
+      state.profile = profile;
+      state.reportedLoad = load;
+      state.loadAtMs = now;
+      state.lastError = null;
+    } catch (error) {
+      state.lastError = error instanceof Error ? error.message : String(error);
+      state.downUntilMs = Date.now() + DOWN_FOR_MS;
+      if (withProfile) state.profile = null;
+    }
+  }
+}
+
+// One pool per isolate and backend list, so profiles and load survive across requests.
+const pools = new Map<string, BackendPool>();
+
+export function backendPoolFor(config: Config): BackendPool {
+  const id = `${config.profileTtlMs}|${config.backends.join(",")}`;
+  let pool = pools.get(id);
+  if (!pool) {
+    pool = new BackendPool(config.backends, config.profileTtlMs);
+    pools.set(id, pool);
+  }
+  return pool;
+}

@@ -1,0 +1,61 @@
+// Fetching what a backend reports about itself: its latency profile (GET /v1/profile, the planner's
+// input) and its load (GET /healthz: queue depth + requests in flight, when it reports them).
+import {
+  type ModelsResponse,
+  ModelsResponseSchema,
+  type Profile,
+  ProfileSchema,
+  validateProfile,
+} from "@tinyscale/shared";
+
+const PROFILE_TIMEOUT_MS = 3_000;
+const HEALTH_TIMEOUT_MS = 1_000;
+
+export async function fetchProfile(baseUrl: string, requestId: string): Promise<Profile> {
+  const response = await fetch(`${baseUrl}/v1/profile`, {
+    headers: { "x-request-id": requestId, accept: "application/json" },
+    signal: AbortSignal.timeout(PROFILE_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`GET /v1/profile answered ${response.status}`);
+  const parsed = ProfileSchema.safeParse(await response.json());
+  if (!parsed.success) throw new Error(`GET /v1/profile is not a profile: ${parsed.error.message}`);
+  return validateProfile(parsed.data);
+}
+
+/**
+ * The backend's own count of queued + running requests, or null when its /healthz does not report
+ * one (then the edge ranks it by the requests it has in flight there itself). Throws when unreachable.
+ */
+export async function fetchReportedLoad(baseUrl: string, requestId: string): Promise<number | null> {
+  const response = await fetch(`${baseUrl}/healthz`, {
+    headers: { "x-request-id": requestId, accept: "application/json" },
+    signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  if (response.status >= 500) throw new Error(`GET /healthz answered ${response.status}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof body !== "object" || body === null) return null;
+  const fields = body as Record<string, unknown>;
+  let load: number | null = null;
+  for (const name of ["queue_depth", "queued", "in_flight", "inflight"]) {
+    const value = fields[name];
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0) load = (load ?? 0) + value;
+  }
+  return load;
+}
+
+/** The models a backend serves (its GET /v1/models), or null when it does not answer that route. */
+export async function fetchModels(baseUrl: string, requestId: string): Promise<ModelsResponse | null> {
+  const response = await fetch(`${baseUrl}/v1/models`, {
+    headers: { "x-request-id": requestId, accept: "application/json" },
+    signal: AbortSignal.timeout(PROFILE_TIMEOUT_MS),
+  });
+  if (!response.ok) return null;
+  const parsed = ModelsResponseSchema.safeParse(await response.json());
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,181 @@
+// POST /v1/generate: authenticate, validate, plan n from the least-loaded backend's profile, reserve
+// credits in the key's meter, forward signed, then commit the credits used or refund on any failure.
+import {
+  GenerateRequestSchema,
+  METADATA_HEADER,
+  REQUEST_ID_HEADER,
+  reserveCreditsFor,
+  TinyscaleError,
+} from "@tinyscale/shared";
+import type { Context, Hono } from "hono";
+import type { AppEnv } from "../app-env.js";
+import { forwardGeneration, GENERATE_PATH } from "../backends/forward-generation.js";
+import { noBackendError } from "../backends/no-backend.js";
+import { planGeneration } from "../backends/plan-generation.js";
+import { limitsOf } from "../keys/key-record.js";
+import { backendUsage } from "../meter/backend-usage.js";
+import { idempotencyClaim } from "../meter/idempotency-key.js";
+import type { StoredResponse } from "../meter/meter-types.js";
+import { rateLimitHeaders } from "../meter/rate-limit-headers.js";
+import type { LedgerRow } from "../meter/usage-ledger.js";
+import { apiKeyAuth } from "../middleware/api-key-auth.js";
+import { readJsonBody } from "./read-json-body.js";
+
+// A reservation outlives the forwarding timeout by this much before the meter frees it on its own.
+const LEASE_SLACK_MS = 30_000;
+const KEPT_BACKEND_HEADERS = ["content-type", METADATA_HEADER] as const;
+
+/** Runs `work` to the end even if the client disconnects, so a reservation is always settled. */
+function untilDone<T>(c: Context<AppEnv>, work: Promise<T>): Promise<T> {
+  c.executionCtx.waitUntil(work.catch(() => undefined));
+  return work;
+}
+
+function replayResponse(stored: StoredResponse, headers: Record<string, string>): Response {
+  const response = new Response(stored.body, { status: stored.status, headers: stored.headers });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  response.headers.set("Idempotent-Replayed", "true");
+  return response;
+}
+
+export function registerV1Generate(app: Hono<AppEnv>): void {
+  app.post(GENERATE_PATH, apiKeyAuth(), async function generate(c) {
+    const services = c.get("services");
+    const requestId = c.get("requestId");
+    const receivedAtMs = c.get("receivedAtMs");
+    const key = c.get("apiKey");
+    const limits = limitsOf(key);
+    const { value: request, raw } = await readJsonBody(c, GenerateRequestSchema);
+    const idempotency = await idempotencyClaim(c.req.header("idempotency-key"), "POST", GENERATE_PATH, raw);
+
+    const ranked = await services.backends.ranked(requestId);
+    const first = ranked[0];
+    if (!first) {
+      throw noBackendError(services.backends, c.get("requestId"));
+    }
+    const plan = planGeneration(request, first.profile, services.config, receivedAtMs);
+    const credits = reserveCreditsFor(plan.n);
+    const ledger = (
+      row: Omit<LedgerRow, "requestId" | "keyId" | "idempotencyKey" | "startedAt" | "durationMs">,
+    ) =>
+      untilDone(
+        c,
+        services.ledger
+          .record({
+            requestId,
+            keyId: key.id,
+            idempotencyKey: idempotency?.key ?? null,
+            startedAt: new Date(receivedAtMs).toISOString(),
+            durationMs: Date.now() - receivedAtMs,
+            ...row,
+          })
+          .catch((error: unknown) => {
+            console.error(
+              JSON.stringify({ request_id: requestId, message: `ledger write failed: ${String(error)}` }),
+            );
+          }),
+      );
+
+    const admission = await services.meter.admit(key.id, {
+      requestId,
+      limits,
+      credits,
+      leaseMs: plan.timeoutMs + LEASE_SLACK_MS,
+      ...(idempotency ? { idempotency } : {}),
+    });
+    c.set("meterHeaders", rateLimitHeaders(admission.snapshot));
+    const unforwarded = { creditsCharged: 0, nRequested: plan.n, nRun: null, backend: null, backendMs: null };
+    if (admission.kind === "denied") {
+      const error = new TinyscaleError(admission.code, admission.message, {
+        ...(admission.retryAfterSeconds !== undefined
+          ? { retryAfterSeconds: admission.retryAfterSeconds }
+          : {}),
+      });
+      await ledger({
+        ...unforwarded,
+        outcome: "denied",
+        status: error.status,
+        code: error.code,
+        creditsReserved: 0,
+      });
+      throw error;
+    }
+    if (admission.kind === "replay") {
+      await ledger({
+        ...unforwarded,
+        outcome: "replayed",
+        status: admission.response.status,
+        code: null,
+        creditsReserved: 0,
+      });
+      return replayResponse(admission.response, { ...c.get("meterHeaders"), [REQUEST_ID_HEADER]: requestId });
+    }
+
+    const settled = untilDone(
+      c,
+      (async () => {
+        try {
+          const result = await forwardGeneration(services.backends, ranked, {
+            body: JSON.stringify(plan.forwarded),
+            requestId,
+            deadlineMs: plan.deadlineMs,
+            timeoutMs: plan.timeoutMs,
+            signingSecret: services.config.signingSecret,
+          });
+          const used = backendUsage(result.headers, result.body);
+          const headers: [string, string][] = [];
+          for (const name of KEPT_BACKEND_HEADERS) {
+            const value = result.headers.get(name);
+            if (value !== null) headers.push([name, value]);
+          }
+          const stored: StoredResponse = { status: result.status, headers, body: result.body };
+          const settlement = await services.meter.settle(key.id, {
+            requestId,
+            limits,
+            credits: used.credits ?? credits,
+            ...(idempotency ? { response: stored } : {}),
+          });
+          await ledger({
+            outcome: "charged",
+            status: result.status,
+            code: null,
+            creditsReserved: credits,
+            creditsCharged: settlement.charged,
+            nRequested: plan.n,
+            nRun: used.nRun,
+            backend: result.backend,
+            backendMs: result.backendMs,
+          });
+          return { ok: true as const, stored, snapshot: settlement.snapshot };
+        } catch (error) {
+          const refund = await services.meter.refund(key.id, requestId, limits);
+          const failure =
+            error instanceof TinyscaleError
+              ? error
+              : new TinyscaleError("internal_error", "forwarding failed unexpectedly");
+          await ledger({
+            ...unforwarded,
+            outcome: "refunded",
+            status: failure.status,
+            code: failure.code,
+            creditsReserved: credits,
+          });
+          return { ok: false as const, error: failure, cause: error, snapshot: refund.snapshot };
+        }
+      })(),
+    );
+    const outcome = await settled;
+    c.set("meterHeaders", rateLimitHeaders(outcome.snapshot));
+    if (!outcome.ok) {
+      if (outcome.error.code === "internal_error") throw outcome.cause;
+      throw outcome.error;
+    }
+    const response = new Response(outcome.stored.body, {
+      status: outcome.stored.status,
+      headers: outcome.stored.headers,
+    });
+    for (const [name, value] of Object.entries(c.get("meterHeaders"))) response.headers.set(name, value);
+    response.headers.set(REQUEST_ID_HEADER, requestId);
+    return response;
+  });
+}
