@@ -1,0 +1,37 @@
+// The Hono app factory: wires request ids, error handling and the routes onto the backend's parts.
+// Testable without a socket through app.request(); start-backend.ts serves it over HTTP.
+
+import { Hono } from "hono";
+import type { AdmissionQueue } from "./admission/admission-queue.js";
+import type { Authenticator } from "./auth/authenticate.js";
+import type { BackendState } from "./backend-state.js";
+import type { AppEnv } from "./http/app-env.js";
+import { createErrorHandler, errorResponse } from "./http/error-response.js";
+import { requestId } from "./http/request-id.js";
+import type { Logger } from "./log/logger.js";
+import type { BackendMetrics } from "./metrics/metrics.js";
+import { registerGenerate } from "./routes/generate.js";
+import { registerHealth } from "./routes/health.js";
+import { registerInfo } from "./routes/info.js";
+
+export interface AppDeps {
+  state: BackendState;
+  admission: AdmissionQueue;
+  authenticate: Authenticator;
+  metrics: BackendMetrics;
+  logger: Logger;
+  bodyLimitBytes: number;
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.onError(createErrorHandler(deps.logger, deps.metrics));
+  app.notFound((c) =>
+    errorResponse(c, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+  );
+  registerGenerate(app, deps);
+  registerInfo(app, deps.state);
+  registerHealth(app, deps.state, deps.admission, deps.metrics);
+  return app;
+}

@@ -1,0 +1,35 @@
+// The one place errors become HTTP responses: shared's body shape with the request id, the code's status,
+// Retry-After when the error carries one. Unknown errors are logged and answered as internal_error.
+
+import { type ErrorCode, errorBody, errorStatus, TinyscaleError } from "@tinyscale/shared";
+import type { Context } from "hono";
+import type { Logger } from "../log/logger.js";
+import type { BackendMetrics } from "../metrics/metrics.js";
+import type { AppEnv } from "./app-env.js";
+
+export function errorResponse(
+  c: Context<AppEnv>,
+  code: ErrorCode,
+  message: string,
+  retryAfterSeconds?: number,
+) {
+  const headers: Record<string, string> = {};
+  if (retryAfterSeconds !== undefined)
+    headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  return c.json(errorBody(code, message, c.get("requestId") ?? "unknown"), errorStatus(code), headers);
+}
+
+export function createErrorHandler(logger: Logger, metrics: BackendMetrics) {
+  return function onError(error: Error, c: Context<AppEnv>) {
+    const log = logger.child({ request_id: c.get("requestId") });
+    if (error instanceof TinyscaleError) {
+      metrics.errors.inc({ code: error.code });
+      const level = error.status >= 500 ? "error" : "info";
+      log[level]("request failed", { code: error.code, status: error.status, reason: error.message });
+      return errorResponse(c, error.code, error.message, error.retryAfterSeconds);
+    }
+    metrics.errors.inc({ code: "internal_error" });
+    log.error("unhandled error", { error });
+    return errorResponse(c, "internal_error", "internal error");
+  };
+}

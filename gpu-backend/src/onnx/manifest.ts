@@ -1,0 +1,104 @@
+// The bundle manifest (docs/contracts.md §1): its schema, and reading it with errors that name the file.
+// Unknown extra keys are allowed (the export tool may add fields); missing or mistyped ones are not.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+export const SUPPORTED_FORMAT_VERSIONS = [1] as const;
+
+const DimSchema = z.union([z.number().int().nonnegative(), z.string().min(1)]);
+
+export const TensorSpecSchema = z.object({
+  name: z.string().min(1),
+  dtype: z.enum(["float32", "int64", "uint8"]),
+  shape: z.array(DimSchema),
+});
+
+export const GraphSpecSchema = z.object({
+  file: z.string().min(1),
+  inputs: z.array(TensorSpecSchema),
+  outputs: z.array(TensorSpecSchema),
+});
+
+const positiveInt = z.number().int().positive();
+
+export const ManifestSchema = z.object({
+  format_version: z.number().int(),
+  bundle_id: z.string().min(1),
+  dtype: z.enum(["fp32", "fp16"]),
+  generator: z.object({
+    architecture: z.string(),
+    num_layers: positiveInt,
+    split_layer: z.number().int().nonnegative(),
+    hidden_size: positiveInt,
+    latent_channels: positiveInt,
+    latent_height: positiveInt,
+    latent_width: positiveInt,
+    image_height: positiveInt,
+    image_width: positiveInt,
+  }),
+  text_encoder: z.object({
+    architecture: z.string(),
+    tokenizer: z.string().min(1),
+    max_length: positiveInt,
+    pad_token_id: z.number().int().nonnegative(),
+    complex_human_instruction: z.array(z.string()),
+    output_length: positiveInt,
+  }),
+  verifier: z.object({
+    architecture: z.string(),
+    tokenizer: z.string().min(1),
+    template_prefix: z.string(),
+    template_suffix: z.string().refine((s) => s.includes("{prompt}"), "must contain {prompt}"),
+    yes_token_id: z.number().int().nonnegative(),
+    no_token_id: z.number().int().nonnegative(),
+    image_tokens: positiveInt,
+  }),
+  graphs: z.record(z.string(), GraphSpecSchema),
+  max_batch: positiveInt,
+  profile: z.unknown().optional(),
+});
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type GraphSpec = z.infer<typeof GraphSpecSchema>;
+export type TensorSpec = z.infer<typeof TensorSpecSchema>;
+
+/** A bundle that cannot be served; the message always names the offending file. */
+export class BundleError extends Error {
+  override name = "BundleError";
+}
+
+export function manifestPath(bundleDir: string): string {
+  return join(bundleDir, "manifest.json");
+}
+
+export function readManifest(bundleDir: string): Manifest {
+  const file = manifestPath(bundleDir);
+  let raw: string;
+  try {
+    raw = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new BundleError(
+      `${file}: cannot read the bundle manifest (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new BundleError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const version = (json as { format_version?: unknown } | null)?.format_version;
+  if (!SUPPORTED_FORMAT_VERSIONS.includes(version as 1)) {
+    throw new BundleError(
+      `${file}: unknown format_version ${JSON.stringify(version)} (this backend reads ${SUPPORTED_FORMAT_VERSIONS.join(", ")})`,
+    );
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new BundleError(`${file}: invalid manifest: ${issues}`);
+  }
+  return parsed.data;
+}

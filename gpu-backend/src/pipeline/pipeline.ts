@@ -1,0 +1,68 @@
+// The stages built from one loaded bundle: what a worker holds for its lifetime. Stages whose graph the
+// bundle lacks are absent, and the modes needing them are not offered.
+
+import type { LoadedBundle } from "../onnx/bundle.js";
+import type { GraphName } from "../onnx/graph-contract.js";
+import type { GraphSession } from "../onnx/session.js";
+import { DitHeadStage } from "./dit-head.js";
+import { DitTailStage } from "./dit-tail.js";
+import { FinishStage } from "./finish.js";
+import { ProposeStage } from "./propose.js";
+import { TextEncodeStage } from "./text-encode.js";
+import { VaeDecodeStage } from "./vae-decode.js";
+import { AeVerifyStage } from "./verify-ae.js";
+import { ClipVerifyStage } from "./verify-clip.js";
+
+export interface Pipeline {
+  bundle: LoadedBundle;
+  textEncode: TextEncodeStage;
+  propose: ProposeStage;
+  finish: FinishStage;
+  ditHead?: DitHeadStage;
+  ditTail?: DitTailStage;
+  vaeDecode?: VaeDecodeStage;
+  clipVerify?: ClipVerifyStage;
+  aeVerify?: AeVerifyStage;
+  dispose(): Promise<void>;
+}
+
+function required(bundle: LoadedBundle, name: GraphName): GraphSession {
+  const session = bundle.sessions[name];
+  if (!session) throw new Error(`bundle ${bundle.dir} has no ${name} graph`);
+  return session;
+}
+
+function optional<T>(bundle: LoadedBundle, name: GraphName, make: (s: GraphSession) => T): T | undefined {
+  const session = bundle.sessions[name];
+  return session ? make(session) : undefined;
+}
+
+export function buildPipeline(bundle: LoadedBundle, textCacheSize: number): Pipeline {
+  const pipeline: Omit<Pipeline, "dispose"> = {
+    bundle,
+    textEncode: new TextEncodeStage(required(bundle, "text_encoder"), bundle, textCacheSize),
+    propose: new ProposeStage(required(bundle, "propose")),
+    finish: new FinishStage(required(bundle, "finish")),
+    ditHead: optional(bundle, "dit_head", (s) => new DitHeadStage(s)),
+    ditTail: optional(bundle, "dit_tail", (s) => new DitTailStage(s)),
+    vaeDecode: optional(bundle, "vae_decode", (s) => new VaeDecodeStage(s)),
+    clipVerify: optional(bundle, "clip_verify", (s) => new ClipVerifyStage(s)),
+    aeVerify: optional(bundle, "ae_verify", (s) => new AeVerifyStage(s)),
+  };
+  const stages = [
+    pipeline.textEncode,
+    pipeline.propose,
+    pipeline.finish,
+    pipeline.ditHead,
+    pipeline.ditTail,
+    pipeline.vaeDecode,
+    pipeline.clipVerify,
+    pipeline.aeVerify,
+  ];
+  return {
+    ...pipeline,
+    dispose: async () => {
+      await Promise.all(stages.map((stage) => stage?.dispose()));
+    },
+  };
+}

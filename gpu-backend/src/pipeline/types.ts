@@ -1,0 +1,45 @@
+// Types shared by the pipeline stages, the worker protocol and the HTTP layer: what a generation job
+// asks for and what it returns. Plain data only, so it crosses the worker boundary by structured clone.
+
+export type Verifier = "vhs" | "clip" | "ae" | "none";
+export type OutputFormat = "png" | "webp" | "jpeg";
+
+export interface GenerationJob {
+  requestId: string;
+  prompt: string;
+  verifier: Verifier;
+  n: number;
+  seed: number;
+  maxBatch: number;
+  outputFormat: OutputFormat;
+  /** Absolute deadline (epoch ms) or null; batches that would overrun it are not started. */
+  deadlineMs: number | null;
+}
+
+export interface CandidateScore {
+  index: number;
+  seed: number;
+  score: number;
+  verdict: "yes" | "no";
+}
+
+/** One graph run, reported back so the HTTP thread can feed histograms and run counters. */
+export interface StageSample {
+  stage: string;
+  batch: number;
+  ms: number;
+}
+
+export interface GenerationResult {
+  image: Uint8Array;
+  mimeType: string;
+  width: number;
+  height: number;
+  chosenIndex: number;
+  candidates: CandidateScore[];
+  /** Candidates actually generated and scored (≤ n when the deadline cut batches). */
+  nRun: number;
+  timings: Record<string, number>;
+  samples: StageSample[];
+  textCacheHit: boolean;
+}

@@ -1,0 +1,23 @@
+// The latent (autoencoder-space) verifier: finished latents → MLLM yes/no score, per candidate; the
+// winner alone is then decoded.
+
+import type { GraphSession, HostTensor } from "../onnx/session.js";
+import { GraphStage } from "./graph-stage.js";
+import { scoresOf } from "./tensors.js";
+import type { EncodedPrompt } from "./text-encode.js";
+import type { JobTrace } from "./trace.js";
+
+export class AeVerifyStage extends GraphStage {
+  constructor(session: GraphSession) {
+    super(session, "ae_verify");
+  }
+
+  async run(latent: HostTensor, prompt: EncodedPrompt, trace: JobTrace): Promise<number[]> {
+    const outputs = await this.runGraph(trace, latent.dims[0] ?? 1, {
+      latent,
+      prefix_ids: prompt.prefixIds,
+      suffix_ids: prompt.suffixIds,
+    });
+    return scoresOf(this.output(outputs, "scores"));
+  }
+}

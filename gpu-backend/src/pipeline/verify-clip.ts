@@ -1,0 +1,23 @@
+// The CLIP-verifier baseline: decoded pixels → CLIP vision tower → MLLM yes/no score, per candidate.
+// Every candidate must be finished and decoded first, which is exactly what vhs avoids.
+
+import type { GraphSession, HostTensor } from "../onnx/session.js";
+import { GraphStage } from "./graph-stage.js";
+import { scoresOf } from "./tensors.js";
+import type { EncodedPrompt } from "./text-encode.js";
+import type { JobTrace } from "./trace.js";
+
+export class ClipVerifyStage extends GraphStage {
+  constructor(session: GraphSession) {
+    super(session, "clip_verify");
+  }
+
+  async run(images: HostTensor, prompt: EncodedPrompt, trace: JobTrace): Promise<number[]> {
+    const outputs = await this.runGraph(trace, images.dims[0] ?? 1, {
+      image: images,
+      prefix_ids: prompt.prefixIds,
+      suffix_ids: prompt.suffixIds,
+    });
+    return scoresOf(this.output(outputs, "scores"));
+  }
+}

@@ -1,0 +1,113 @@
+// POST /v1/generate: read the raw body (limit), authenticate it, validate with shared's schema, plan the
+// job, admit it to a worker, and answer with the image and every candidate's score.
+
+import { createHash } from "node:crypto";
+import { DEADLINE_HEADER, GenerateRequestSchema, METADATA_HEADER, TinyscaleError } from "@tinyscale/shared";
+import type { Hono } from "hono";
+import type { AdmissionQueue } from "../admission/admission-queue.js";
+import type { Authenticator } from "../auth/authenticate.js";
+import type { BackendState } from "../backend-state.js";
+import type { AppEnv } from "../http/app-env.js";
+import { errorResponse } from "../http/error-response.js";
+import { readBody } from "../http/read-body.js";
+import { type Logger, promptSummary } from "../log/logger.js";
+import type { BackendMetrics } from "../metrics/metrics.js";
+import { planJob } from "./generate-plan.js";
+import { buildJsonResponse, buildMetadata } from "./generate-response.js";
+
+export interface GenerateDeps {
+  state: BackendState;
+  admission: AdmissionQueue;
+  authenticate: Authenticator;
+  metrics: BackendMetrics;
+  logger: Logger;
+  bodyLimitBytes: number;
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch (error) {
+    throw new TinyscaleError("invalid_json", `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message))
+    .join("; ");
+}
+
+export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
+  const { state, admission, metrics } = deps;
+  app.post("/v1/generate", async (c) => {
+    const arrival = Date.now();
+    const requestId = c.get("requestId");
+    const log = deps.logger.child({ request_id: requestId });
+    if (state.phase !== "ready") {
+      const message = state.phase === "draining" ? "backend is shutting down" : "backend is not ready";
+      metrics.errors.inc({ code: "overloaded" });
+      return errorResponse(c, "overloaded", message, 1);
+    }
+    const body = await readBody(c.req.raw, deps.bodyLimitBytes);
+    await deps.authenticate({
+      method: "POST",
+      path: new URL(c.req.url).pathname,
+      headers: c.req.raw.headers,
+      body,
+    });
+    const parsed = GenerateRequestSchema.safeParse(parseJson(body));
+    if (!parsed.success) throw new TinyscaleError("invalid_request", describeIssues(parsed.error.issues));
+    const request = parsed.data;
+    const planned = planJob(request, state, requestId, arrival, c.req.header(DEADLINE_HEADER));
+    const hash = createHash("sha256").update(request.prompt).digest("hex");
+    log.info("generate admitted", {
+      ...promptSummary(request.prompt, hash),
+      verifier: planned.job.verifier,
+      n: planned.job.n,
+      seed: planned.job.seed,
+      deadline_ms: planned.job.deadlineMs,
+    });
+    log.debug("generate prompt", { prompt: request.prompt });
+    let outcome: Awaited<ReturnType<AdmissionQueue["submit"]>>;
+    try {
+      outcome = await admission.submit(planned);
+    } catch (error) {
+      metrics.requests.inc({
+        verifier: planned.job.verifier,
+        status: String((error as TinyscaleError).status ?? 500),
+      });
+      throw error;
+    }
+    const { result, queueMs } = outcome;
+    const totalMs = Date.now() - arrival;
+    metrics.recordSamples(result.samples);
+    metrics.candidates.inc({ verifier: planned.job.verifier }, result.nRun);
+    metrics.textCache.inc({ result: result.textCacheHit ? "hit" : "miss" });
+    metrics.requests.inc({ verifier: planned.job.verifier, status: "200" });
+    metrics.requestSeconds.observe({ verifier: planned.job.verifier }, totalMs / 1000);
+    log.info("generate done", {
+      n: result.nRun,
+      n_requested: planned.job.n,
+      chosen_index: result.chosenIndex,
+      queue_ms: queueMs,
+      total_ms: totalMs,
+    });
+    const ctx = {
+      requestId,
+      model: state.manifest.bundle_id,
+      nRequested: planned.job.n,
+      plannedMs: planned.plannedMs,
+      queueMs,
+      totalMs,
+    };
+    if (planned.responseFormat === "bytes") {
+      return c.body(result.image as Uint8Array<ArrayBuffer>, 200, {
+        "content-type": result.mimeType,
+        [METADATA_HEADER]: JSON.stringify(buildMetadata(result, ctx)),
+      });
+    }
+    return c.json(buildJsonResponse(result, ctx));
+  });
+  app.all("/v1/generate", (c) => errorResponse(c, "method_not_allowed", "use POST /v1/generate"));
+}

@@ -1,0 +1,33 @@
+// Probes and metrics: GET /healthz (the process answers), GET /readyz (bundle loaded, warm, profiled, not
+// draining), GET /metrics (Prometheus text).
+
+import type { Hono } from "hono";
+import type { AdmissionQueue } from "../admission/admission-queue.js";
+import type { BackendState } from "../backend-state.js";
+import type { AppEnv } from "../http/app-env.js";
+import type { BackendMetrics } from "../metrics/metrics.js";
+
+export function registerHealth(
+  app: Hono<AppEnv>,
+  state: BackendState,
+  admission: AdmissionQueue,
+  metrics: BackendMetrics,
+) {
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", (c) => {
+    const ready = state.phase === "ready";
+    const body = {
+      ready,
+      phase: state.phase,
+      model: state.manifest.bundle_id,
+      queue_depth: admission.depth,
+      in_flight: admission.inFlight,
+    };
+    return c.json(body, ready ? 200 : 503);
+  });
+  app.get("/metrics", async (c) => {
+    metrics.queueDepth.set(admission.depth);
+    metrics.inFlight.set(admission.inFlight);
+    return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+  });
+}

@@ -1,0 +1,35 @@
+// Messages between the HTTP thread and an inference worker thread. Plain data (structured clone); the
+// image bytes travel as a transferred ArrayBuffer.
+
+import type { ErrorCode } from "@tinyscale/shared";
+import type { LogLevel } from "../log/logger.js";
+import type { Manifest } from "../onnx/manifest.js";
+import type { SessionConfig } from "../onnx/session.js";
+import type { ProfileStages } from "../pipeline/batch-schedule.js";
+import type { GenerationJob, GenerationResult, Verifier } from "../pipeline/types.js";
+
+export interface WorkerInit {
+  bundleDir: string;
+  session: SessionConfig;
+  textCacheSize: number;
+  logLevel: LogLevel;
+  workerIndex: number;
+}
+
+export type ToWorker =
+  | { type: "measure"; maxBatch: number; runs: number }
+  | { type: "set_profile"; stages: ProfileStages }
+  | { type: "generate"; jobId: number; job: GenerationJob };
+
+export interface BundleInfo {
+  manifest: Manifest;
+  modes: Verifier[];
+}
+
+export type FromWorker =
+  | { type: "ready"; info: BundleInfo }
+  | { type: "init_failed"; message: string }
+  | { type: "measured"; stages: ProfileStages }
+  | { type: "measure_failed"; message: string }
+  | { type: "result"; jobId: number; result: GenerationResult }
+  | { type: "failed"; jobId: number; code: ErrorCode; message: string };
