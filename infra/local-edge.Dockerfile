@@ -20,7 +20,8 @@ RUN npm ci --no-audit --no-fund --include-workspace-root -w @tinyscale/edge -w @
 COPY shared/ shared/
 COPY edge/ edge/
 COPY scripts/local/ scripts/local/
-RUN npx tsc -b edge && mkdir -p /data && chown node:node /data
+# The Worker bundle is (re)built at start into edge/dist/bundle, so the runtime user owns edge/dist.
+RUN npx tsc -b edge && mkdir -p /data edge/dist/bundle && chown -R node:node /data edge/dist
 # Keys, usage and Durable Object state survive restarts in this volume.
 VOLUME ["/data"]
 ENV NODE_ENV=production \
@@ -29,6 +30,7 @@ ENV NODE_ENV=production \
   TINYSCALE_EDGE_PERSIST=/data
 USER node
 EXPOSE 8787
+# The edge has no health route; its public OpenAPI document answers 200 once the Worker is up.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8787)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8787)+'/openapi.json').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "--import", "tsx", "scripts/local/serve-edge.ts"]

@@ -18,7 +18,11 @@ interface InstallMetadata {
   manifests: Record<string, Record<string, unknown>>;
 }
 
-const images = ["gpu-backend.Dockerfile", "local-edge.Dockerfile"] as const;
+/** Each image and the path its HEALTHCHECK must ask (the edge has no health route of its own). */
+const images = [
+  ["gpu-backend.Dockerfile", "/healthz"],
+  ["local-edge.Dockerfile", "/openapi.json"],
+] as const;
 
 function ignoredBy(dockerfileName: string): string[] {
   return readFileSync(join(infraDir, `${dockerfileName}.dockerignore`), "utf8")
@@ -27,7 +31,7 @@ function ignoredBy(dockerfileName: string): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
-describe.each(images)("%s", (name) => {
+describe.each(images)("%s", (name, healthPath) => {
   const file = readDockerfile(join(infraDir, name));
 
   it("copies only paths that exist in the repository and survive .dockerignore", () => {
@@ -46,14 +50,14 @@ describe.each(images)("%s", (name) => {
     }
   });
 
-  it("runs as a non-root user with an exec-form command and a healthcheck on /healthz", () => {
+  it("runs as a non-root user with an exec-form command and a healthcheck", () => {
     const final = finalStage(file);
     const user = final.filter((i) => i.keyword === "USER").at(-1)?.args;
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
     expect(execForm(final, "CMD")?.[0]).toBe("node");
     const check = healthcheck(final);
-    expect(check?.command.join(" ")).toContain("/healthz");
+    expect(check?.command.join(" ")).toContain(`+'${healthPath}'`);
     const port = envOf(final).PORT;
     expect(final.some((i) => i.keyword === "EXPOSE" && i.args === port)).toBe(true);
   });

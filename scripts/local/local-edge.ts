@@ -7,7 +7,6 @@ export interface LocalEdgeOptions {
   signingSecret: string;
   adminToken: string;
   port?: number;
-  host?: string;
   persistTo?: string;
 }
 
