@@ -81,6 +81,18 @@ describe("shared/openapi.json", () => {
     ]);
   });
 
+  it("keeps request defaults on the request fields, not on shared components", () => {
+    const schemas = (buildOpenApiDocument().components?.schemas ?? {}) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const request = schemas.GenerateRequest?.properties as Record<string, { default?: unknown }>;
+    expect(request.verifier?.default).toBe("vhs");
+    expect(request.output_format?.default).toBe("png");
+    expect(request.response_format?.default).toBe("b64_json");
+    for (const [name, schema] of Object.entries(schemas)) expect(schema.default, name).toBeUndefined();
+  });
+
   it("keeps the backend-only profile route out of the public document", () => {
     expect(Object.keys(buildOpenApiDocument().paths ?? {})).not.toContain("/v1/profile");
   });

@@ -1,7 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { errorBody } from "../errors.js";
-import type { GenerateResponse } from "../schemas/generate.js";
+import { GenerateMetadataSchema, type GenerateResponse } from "../schemas/generate.js";
+import { METADATA_HEADER } from "../signing.js";
 import { invalidRequest } from "../validation.js";
 import { BACKEND_ROUTES, generateRoute, PUBLIC_ROUTES, revokeKeyRoute } from "./index.js";
 
@@ -34,6 +35,14 @@ function appWithRoutes() {
       timings: { queue_ms: 0, text_encode_ms: 0, propose_ms: 0, finish_ms: 0, encode_ms: 0, total_ms: 0 },
       usage: { credits: n + 1 },
     };
+    if (request.response_format === "bytes") {
+      const { b64_json: _data, ...image } = body.image;
+      const metadata = JSON.stringify({ ...body, image });
+      return c.body(new Uint8Array([137, 80, 78, 71]), 200, {
+        "content-type": "image/png",
+        [METADATA_HEADER]: metadata,
+      });
+    }
     return c.json(body, 200);
   });
   app.openapi(revokeKeyRoute, (c) =>
@@ -61,6 +70,20 @@ describe("route definitions", () => {
     expect(error.code).toBe("invalid_request");
     expect(error.message).toMatch(/prompt: prompt must not be empty/);
     expect(error.message).toMatch(/steps/);
+  });
+
+  it("let the generate handler answer with raw image bytes and the metadata header", async () => {
+    const response = await appWithRoutes().request(
+      "/v1/generate",
+      post({ prompt: "a fox", n: 2, response_format: "bytes" }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/png");
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([137, 80, 78, 71]));
+    const metadata = GenerateMetadataSchema.parse(
+      JSON.parse(response.headers.get(METADATA_HEADER) ?? "null"),
+    );
+    expect(metadata.n).toBe(2);
   });
 
   it("take the key id from the path", async () => {

@@ -5,12 +5,15 @@ import {
   BudgetMsSchema,
   CandidateCountSchema,
   MimeTypeSchema,
-  OutputFormatSchema,
+  OUTPUT_FORMATS,
   PROMPT_MAX_CHARS,
-  ResponseFormatSchema,
+  RESPONSE_FORMAT_DESCRIPTION,
+  RESPONSE_FORMATS,
+  requestEnum,
   SeedSchema,
   SizeSchema,
-  VerifierSchema,
+  VERIFIER_DESCRIPTION,
+  VERIFIERS,
 } from "./common.js";
 
 export const PromptSchema = z
@@ -31,9 +34,9 @@ export const GenerateRequestSchema = z
     size: SizeSchema.optional().openapi({
       description: "One of the model's sizes (`GET /v1/models`); default its native size.",
     }),
-    verifier: VerifierSchema.default("vhs"),
-    output_format: OutputFormatSchema.default("png"),
-    response_format: ResponseFormatSchema.default("b64_json"),
+    verifier: requestEnum(VERIFIERS, "vhs", VERIFIER_DESCRIPTION),
+    output_format: requestEnum(OUTPUT_FORMATS, "png", "Image encoding of the result."),
+    response_format: requestEnum(RESPONSE_FORMATS, "b64_json", RESPONSE_FORMAT_DESCRIPTION),
   })
   .superRefine((request, ctx) => {
     const hasBudget = request.budget_ms !== undefined;
@@ -66,7 +69,7 @@ export type GenerateRequestInput = z.input<typeof GenerateRequestSchema>;
 export const CandidateSchema = z
   .object({
     index: z.number().int().min(0),
-    seed: SeedSchema,
+    seed: SeedSchema.openapi({ description: "This candidate's seed: the request's seed + index, mod 2^32." }),
     score: z.number().min(-1).max(1).openapi({
       description: "P(yes) when the verifier's top token is yes, else −P(no).",
     }),
@@ -126,7 +129,9 @@ const generateResponseShape = {
   usage: UsageSchema,
 };
 
-export const GenerateResponseSchema = z.object(generateResponseShape).openapi("GenerateResponse");
+export const GenerateResponseSchema = z.object(generateResponseShape).openapi("GenerateResponse", {
+  description: "`candidates[0].seed` is the request's seed (the random one, when the request sent none).",
+});
 export type GenerateResponse = z.infer<typeof GenerateResponseSchema>;
 
 /** The `X-Tinyscale-Metadata` header's JSON when `response_format` is `bytes`: the response minus the image data. */

@@ -1,7 +1,7 @@
 // The admin API's key records: what an operator sends to create or change a key, and what is stored
 // and shown back (never the plaintext key, except once in the creation response).
 import { z } from "@hono/zod-openapi";
-import { TimestampSchema } from "./common.js";
+import { requestEnum, TimestampSchema } from "./common.js";
 
 export const KEY_ENVIRONMENTS = ["live", "test"] as const;
 export const KeyEnvironmentSchema = z.enum(KEY_ENVIRONMENTS).openapi("KeyEnvironment", {
@@ -24,7 +24,7 @@ const CreditsQuotaSchema = z
 export const CreateKeyRequestSchema = z
   .strictObject({
     name: KeyNameSchema,
-    environment: KeyEnvironmentSchema.default("live"),
+    environment: requestEnum(KEY_ENVIRONMENTS, "live", "Keys start with `ts_live_` or `ts_test_`."),
     rpm: RpmSchema.optional(),
     burst: BurstSchema.optional(),
     max_concurrent: MaxConcurrentSchema.optional(),

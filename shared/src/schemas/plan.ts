@@ -1,12 +1,12 @@
 // The `POST /v1/plan` request and response: a budget in, the number of candidates the planner
 // would run for it, the predicted milliseconds and their breakdown by stage out. Nothing is charged.
 import { z } from "@hono/zod-openapi";
-import { BudgetMsSchema, VerifierSchema } from "./common.js";
+import { BudgetMsSchema, requestEnum, VERIFIER_DESCRIPTION, VERIFIERS } from "./common.js";
 
 export const PlanRequestSchema = z
   .strictObject({
     budget_ms: BudgetMsSchema,
-    verifier: VerifierSchema.default("vhs"),
+    verifier: requestEnum(VERIFIERS, "vhs", VERIFIER_DESCRIPTION),
   })
   .openapi("PlanRequest");
 export type PlanRequest = z.infer<typeof PlanRequestSchema>;
