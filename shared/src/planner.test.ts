@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TinyscaleError } from "./errors.js";
-import { minimumBudgetMs, planCandidates, predictMs, stageMs, validateProfile } from "./planner.js";
+import {
+  minimumBudgetMs,
+  parseProfile,
+  planCandidates,
+  predictMs,
+  stageMs,
+  validateProfile,
+} from "./planner.js";
 import type { Profile } from "./schemas/profile.js";
 
 // contracts §3's example profile, with every stage every mode needs.
@@ -256,6 +263,17 @@ describe("validateProfile", () => {
   ])("rejects %s with a clear message", (_name, profile, message) => {
     expectTinyscaleError(() => validateProfile(profile), "misconfigured", message);
     expectTinyscaleError(() => planCandidates(profile, { budget_ms: 60_000 }), "misconfigured", message);
+  });
+
+  it("parses a profile from JSON, naming what is wrong", () => {
+    expect(parseProfile(JSON.parse(JSON.stringify(cpuProfile)))).toEqual(cpuProfile);
+    expectTinyscaleError(() => parseProfile({ ...cpuProfile, max_n: "64" }), "misconfigured", /max_n: /);
+    expectTinyscaleError(() => parseProfile(null), "misconfigured", /invalid latency profile/);
+    expectTinyscaleError(
+      () => parseProfile(withStage("propose", { "1": 0 })),
+      "misconfigured",
+      /stage propose at batch 1 is 0 ms/,
+    );
   });
 
   it("rejects a profile missing a stage the mode runs, naming it", () => {

@@ -2,7 +2,8 @@
 // candidates and pick the largest N whose prediction plus a network margin fits the budget. Pure.
 import { TinyscaleError } from "./errors.js";
 import { MAX_N, type Verifier } from "./schemas/common.js";
-import type { Profile, Stage } from "./schemas/profile.js";
+import { type Profile, ProfileSchema, type Stage } from "./schemas/profile.js";
+import { describeIssues } from "./validation.js";
 
 /** Milliseconds kept back from the budget for the network between caller, edge and backend. */
 export const DEFAULT_NETWORK_MARGIN_MS = 20;
@@ -99,6 +100,13 @@ export function validateProfile(profile: Profile, verifier?: Verifier): Profile 
     }
   }
   return profile;
+}
+
+/** A profile as received over the network (e.g. a backend's `/v1/profile` body), parsed and validated. */
+export function parseProfile(json: unknown): Profile {
+  const parsed = ProfileSchema.safeParse(json);
+  if (!parsed.success) throw profileError(describeIssues(parsed.error));
+  return validateProfile(parsed.data);
 }
 
 /**

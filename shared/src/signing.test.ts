@@ -98,7 +98,7 @@ describe("signRequest / verifySignature", () => {
   });
 
   it("builds the timestamp and signature headers for now", async () => {
-    const headers = await signatureHeaders(secret, { ...parts, now: parts.timestamp * 1000 + 999 });
+    const headers = await signatureHeaders(secret, { ...parts, nowMs: parts.timestamp * 1000 + 999 });
     expect(headers["x-tinyscale-timestamp"]).toBe(String(parts.timestamp));
     expect(headers["x-tinyscale-signature"]).toBe(await signRequest(secret, parts));
   });

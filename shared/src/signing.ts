@@ -62,12 +62,12 @@ export async function signRequest(secret: string, parts: SignedParts): Promise<s
   return `${VERSION}=${toHex(new Uint8Array(mac))}`;
 }
 
-/** The three headers a signed request carries, for a request signed now. */
+/** The timestamp and signature headers for a request signed at `nowMs` (epoch milliseconds; default now). */
 export async function signatureHeaders(
   secret: string,
-  parts: Omit<SignedParts, "timestamp"> & { now?: number },
+  parts: Omit<SignedParts, "timestamp"> & { nowMs?: number },
 ): Promise<Record<string, string>> {
-  const timestamp = Math.floor((parts.now ?? Date.now()) / 1000);
+  const timestamp = Math.floor((parts.nowMs ?? Date.now()) / 1000);
   const signature = await signRequest(secret, { ...parts, timestamp });
   return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signature };
 }
