@@ -182,9 +182,11 @@ export interface PlanOptions {
   network_margin_ms?: number;
 }
 
-export interface Plan extends Prediction {
+export interface Plan {
   n: number;
+  /** Predicted pipeline time for n, without the margin. */
   predicted_ms: number;
+  breakdown: Prediction["breakdown"];
   budget_ms: number;
   network_margin_ms: number;
   /** The cap that applied to n. */
@@ -243,7 +245,6 @@ export function planCandidates(profile: Profile, options: PlanOptions): Plan {
   return {
     n: best.n,
     predicted_ms: best.prediction.total_ms,
-    total_ms: best.prediction.total_ms,
     breakdown: best.prediction.breakdown,
     budget_ms: budget,
     network_margin_ms: margin,
