@@ -110,6 +110,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description `candidates[0].seed` is the request's seed (the random one, when the request sent none). */
         GenerateResponse: {
             /** @description The request id (also in `X-Request-Id`). */
             id: string;
@@ -144,14 +145,13 @@ export interface components {
         MimeType: "image/png" | "image/webp" | "image/jpeg";
         Candidate: {
             index: number;
-            seed: components["schemas"]["Seed"];
+            /** @description This candidate's seed: the request's seed + index, mod 2^32. */
+            seed: number;
             /** @description P(yes) when the verifier's top token is yes, else −P(no). */
             score: number;
             /** @enum {string} */
             verdict: "yes" | "no";
         };
-        /** @description An unsigned 32-bit integer. */
-        Seed: number;
         /** @description Milliseconds per stage; modes other than vhs may add stage keys (e.g. `clip_verify_ms`). */
         Timings: {
             queue_ms: number;
@@ -189,34 +189,32 @@ export interface components {
             budget_ms?: number;
             /** @description Number of candidates to generate and score. */
             n?: number;
-            seed?: components["schemas"]["Seed"] & unknown;
-            size?: components["schemas"]["Size"];
-            verifier?: components["schemas"]["Verifier"];
-            output_format?: components["schemas"]["OutputFormat"];
-            response_format?: components["schemas"]["ResponseFormat"];
+            /** @description Seed of candidate 0; candidate i uses (seed + i) mod 2^32. Absent: random, and returned. */
+            seed?: number;
+            /**
+             * @description One of the model's sizes (`GET /v1/models`); default its native size.
+             * @example 1024x1024
+             */
+            size?: string;
+            /**
+             * @description How candidates are scored: `vhs` reads the generator's hidden state (default), `clip` decodes every candidate and scores the pixels, `ae` scores every finished latent, `none` generates one image unscored.
+             * @default vhs
+             * @enum {string}
+             */
+            verifier: "vhs" | "clip" | "ae" | "none";
+            /**
+             * @description Image encoding of the result.
+             * @default png
+             * @enum {string}
+             */
+            output_format: "png" | "webp" | "jpeg";
+            /**
+             * @description `b64_json`: one JSON body with the image base64-encoded. `bytes`: the body is the image itself and the rest of the response travels JSON-encoded in the `X-Tinyscale-Metadata` header.
+             * @default b64_json
+             * @enum {string}
+             */
+            response_format: "b64_json" | "bytes";
         };
-        /**
-         * @description One of the model's sizes (`GET /v1/models`); default its native size.
-         * @example 1024x1024
-         */
-        Size: string;
-        /**
-         * @description How candidates are scored: `vhs` reads the generator's hidden state (default), `clip` decodes every candidate and scores the pixels, `ae` scores every finished latent, `none` generates one image unscored.
-         * @default vhs
-         * @enum {string}
-         */
-        Verifier: "vhs" | "clip" | "ae" | "none";
-        /**
-         * @default png
-         * @enum {string}
-         */
-        OutputFormat: "png" | "webp" | "jpeg";
-        /**
-         * @description `b64_json`: one JSON body with the image base64-encoded. `bytes`: the body is the image itself and the rest of the response travels JSON-encoded in the `X-Tinyscale-Metadata` header.
-         * @default b64_json
-         * @enum {string}
-         */
-        ResponseFormat: "b64_json" | "bytes";
         PlanResponse: {
             /** @description Candidates that fit the budget. */
             n: number;
@@ -235,7 +233,12 @@ export interface components {
         PlanRequest: {
             /** @description Latency budget for the whole request, in milliseconds. */
             budget_ms: number;
-            verifier?: components["schemas"]["Verifier"];
+            /**
+             * @description How candidates are scored: `vhs` reads the generator's hidden state (default), `clip` decodes every candidate and scores the pixels, `ae` scores every finished latent, `none` generates one image unscored.
+             * @default vhs
+             * @enum {string}
+             */
+            verifier: "vhs" | "clip" | "ae" | "none";
         };
         UsageResponse: {
             key_id: string;
@@ -271,12 +274,18 @@ export interface components {
              * @example tiny
              */
             id: string;
-            sizes: components["schemas"]["Size"][];
-            default_size: components["schemas"]["Size"];
+            sizes: string[];
+            /** @example 1024x1024 */
+            default_size: string;
             verifiers: components["schemas"]["Verifier"][];
             max_n: number;
             max_batch: number;
         };
+        /**
+         * @description How candidates are scored: `vhs` reads the generator's hidden state (default), `clip` decodes every candidate and scores the pixels, `ae` scores every finished latent, `none` generates one image unscored.
+         * @enum {string}
+         */
+        Verifier: "vhs" | "clip" | "ae" | "none";
         CreateKeyResponse: {
             id: string;
             name: string;
@@ -319,7 +328,12 @@ export interface components {
         /** @description Limits left out take the edge's configured defaults. */
         CreateKeyRequest: {
             name: string;
-            environment?: components["schemas"]["KeyEnvironment"];
+            /**
+             * @description Keys start with `ts_live_` or `ts_test_`.
+             * @default live
+             * @enum {string}
+             */
+            environment: "live" | "test";
             /** @description Requests per minute. */
             rpm?: number;
             /** @description Token-bucket size. */
