@@ -18,6 +18,8 @@ export interface LocalEdgeOptions {
   persistTo?: string;
   /** Rebuild the Worker bundle even if this process built it already. */
   rebuild?: boolean;
+  /** Use this already-built bundle instead of building (test runs build once in their global setup). */
+  scriptPath?: string;
 }
 
 export interface LocalEdge {
@@ -58,7 +60,7 @@ export function localMiniflareOptions(options: LocalEdgeOptions, scriptPath: str
 }
 
 export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEdge> {
-  const scriptPath = await ensureWorkerBundle(options.rebuild);
+  const scriptPath = options.scriptPath ?? (await ensureWorkerBundle(options.rebuild));
   const mf = new Miniflare(localMiniflareOptions(options, scriptPath));
   try {
     const url = await mf.ready;
