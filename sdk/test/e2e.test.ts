@@ -1,0 +1,176 @@
+// End to end on loopback: the real gpu-backend (tiny bundle, CPU) behind the real edge (workerd), a key
+// made through the admin API, then the SDK, the CLI, examples/generate.ts and examples/generate.sh.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type LocalEdge, startLocalEdge } from "@tinyscale/edge";
+import { type RunningBackend, startBackend } from "@tinyscale/gpu-backend";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TinyscaleAdmin } from "../src/admin.js";
+import { Tinyscale } from "../src/client.js";
+import { AuthenticationError, BadRequestError, PermissionDeniedError } from "../src/core/errors.js";
+import { readPngSize } from "./helpers/png.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const TINY_BUNDLE = join(REPO, "gpu-backend", "models", "tiny");
+const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
+const ADMIN_TOKEN = "e2e-admin-token";
+
+let backend: RunningBackend;
+let edge: LocalEdge;
+let apiKey: string;
+let dir: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(TINY_BUNDLE, "manifest.json"))) {
+    throw new Error(`the tiny model bundle is missing (${TINY_BUNDLE}); it is committed with gpu-backend`);
+  }
+  dir = await mkdtemp(join(tmpdir(), "tinyscale-e2e-"));
+  backend = await startBackend({
+    port: 0,
+    host: "127.0.0.1",
+    bundle: TINY_BUNDLE,
+    signingSecret: SIGNING_SECRET,
+    profileRuns: 1,
+    intraOpThreads: 1,
+    workers: 1,
+    logLevel: "error",
+  });
+  edge = await startLocalEdge({
+    backends: [backend.url],
+    signingSecret: SIGNING_SECRET,
+    adminToken: ADMIN_TOKEN,
+  });
+  const admin = new TinyscaleAdmin({ adminToken: ADMIN_TOKEN, baseURL: edge.url });
+  const created = await admin.createKey({ name: "sdk e2e", environment: "test" });
+  apiKey = created.key;
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await backend?.close();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+function run(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { cwd: dir, env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr });
+      },
+    );
+  });
+}
+
+async function decodedSize(path: string): Promise<{ width: number; height: number }> {
+  const { info } = await sharp(await readFile(path))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height };
+}
+
+describe("SDK against the real stack", () => {
+  it("client.generate() returns a PNG that decodes to the reported size", async () => {
+    const client = new Tinyscale({ apiKey, baseURL: edge.url });
+    const result = await client.generate({ prompt: "a red fox in the snow", n: 3, seed: 42 });
+    expect(result.mimeType).toBe("image/png");
+    const { data, info } = await sharp(result.image).raw().toBuffer({ resolveWithObject: true });
+    expect({ width: info.width, height: info.height }).toEqual({
+      width: result.width,
+      height: result.height,
+    });
+    expect(data.length).toBe(result.width * result.height * info.channels);
+    expect(readPngSize(result.image)).toEqual({ width: result.width, height: result.height });
+    expect(result.candidates.map((c) => c.seed)).toEqual([42, 43, 44]);
+    const best = Math.max(...result.candidates.map((c) => c.score));
+    expect(result.candidates[result.chosenIndex]?.score).toBe(best);
+    expect(result).toMatchObject({ n: 3, nRequested: 3, plannedMs: null, usage: { credits: 4 } });
+    expect(result.requestId).toMatch(/\S/);
+  });
+
+  it("budgets, plan, usage and models answer from the edge", async () => {
+    const client = new Tinyscale({ apiKey, baseURL: edge.url });
+    const plan = await client.plan({ budget_ms: 5_000 });
+    expect(plan.n).toBeGreaterThanOrEqual(1);
+    const budgeted = await client.generate({ prompt: "a lighthouse at dusk", budget_ms: 5_000, seed: 1 });
+    expect(budgeted.plannedMs).not.toBeNull();
+    expect(budgeted.nRequested).toBeGreaterThanOrEqual(1);
+    const usage = await client.usage();
+    expect(usage.credits_used).toBeGreaterThanOrEqual(4 + budgeted.usage.credits);
+    const models = await client.models();
+    expect(models.data.map((m) => m.id)).toContain(budgeted.model);
+  });
+
+  it("typed errors: bad key, invalid request, revoked key", async () => {
+    const wrong = new Tinyscale({ apiKey: "ts_test_not_a_real_key", baseURL: edge.url });
+    const unauthorized = await wrong.usage().catch((e: unknown) => e);
+    expect(unauthorized).toBeInstanceOf(AuthenticationError);
+    expect((unauthorized as AuthenticationError).requestId).toMatch(/\S/);
+
+    const client = new Tinyscale({ apiKey, baseURL: edge.url });
+    const invalid = await client.generate({ prompt: "x", n: 0 }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(BadRequestError);
+    expect(invalid).toMatchObject({ status: 400, code: "invalid_request" });
+
+    const admin = new TinyscaleAdmin({ adminToken: ADMIN_TOKEN, baseURL: edge.url });
+    const doomed = await admin.createKey({ name: "to revoke", environment: "test" });
+    expect((await admin.listKeys()).data.map((k) => k.id)).toContain(doomed.id);
+    await admin.revokeKey(doomed.id);
+    const revoked = await new Tinyscale({ apiKey: doomed.key, baseURL: edge.url })
+      .usage()
+      .catch((e: unknown) => e);
+    expect(revoked).toBeInstanceOf(PermissionDeniedError);
+    expect(revoked).toMatchObject({ code: "key_revoked" });
+  });
+});
+
+describe("the CLI and the examples against the real stack", () => {
+  const env = () => ({ TINYSCALE_API_KEY: apiKey, TINYSCALE_BASE_URL: edge.url, BUDGET_MS: "5000" });
+
+  it("tinyscale generate writes an image and prints the scores", async () => {
+    const out = join(dir, "cli.png");
+    const bin = join(REPO, "sdk", "bin", "tinyscale.js");
+    const result = await run(
+      process.execPath,
+      [bin, "generate", "a red fox", "--n", "2", "--seed", "7", "--out", out],
+      env(),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/cand\s+seed\s+score\s+verdict/);
+    const size = await decodedSize(out);
+    expect(result.stdout).toContain(`wrote ${out} (${size.width}×${size.height} image/png`);
+  });
+
+  it("examples/generate.ts (SDK, run with tsx) writes an image", async () => {
+    const out = join(dir, "example-ts.png");
+    const tsx = join(REPO, "node_modules", ".bin", "tsx");
+    const result = await run(
+      tsx,
+      [join(REPO, "examples", "generate.ts"), "a cabin in the woods", out],
+      env(),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const size = await decodedSize(out);
+    expect(result.stdout).toContain(`wrote ${out}: ${size.width}×${size.height} image/png`);
+  });
+
+  it("examples/generate.sh (curl + jq) writes an image", async () => {
+    const out = join(dir, "example-sh.png");
+    const result = await run("bash", [join(REPO, "examples", "generate.sh"), "a sailboat", out], env());
+    expect(result.code, result.stderr).toBe(0);
+    const size = await decodedSize(out);
+    expect(result.stdout).toContain(`wrote ${out}: ${size.width}x${size.height} image/png`);
+    expect(result.stdout).toMatch(/▶ #\d+\s+seed \d+\s+score -?[\d.e-]+\s+(yes|no)/);
+  });
+});
