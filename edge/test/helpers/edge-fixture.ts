@@ -27,12 +27,13 @@ export async function startTestEdge(
   backends: string[],
   vars: Record<string, string> = {},
 ): Promise<TestEdge> {
+  const { SIGNING_SECRET: signingSecret = SIGNING_SECRET, ...rest } = vars;
   const edge = await startLocalEdge({
     backends,
-    signingSecret: SIGNING_SECRET,
+    signingSecret,
     adminToken: ADMIN_TOKEN,
     scriptPath: EDGE_PATHS.bundle,
-    vars,
+    vars: rest,
   });
   const call = async (path: string, init: RequestInit & { key?: string } = {}): Promise<Response> => {
     const { key, ...rest } = init;
