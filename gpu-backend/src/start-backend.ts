@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import type { Profile } from "@tinyscale/shared";
+import { type Profile, TinyscaleError } from "@tinyscale/shared";
 import { AdmissionQueue } from "./admission/admission-queue.js";
 import { createApp } from "./app.js";
 import { createAuthenticator } from "./auth/authenticate.js";
@@ -40,10 +40,10 @@ export interface RunningBackend {
   profile(): Profile | undefined;
   /** Graceful stop: readiness false, queued and running requests finish, then everything closes. */
   drain(): Promise<void>;
-  /** Immediate stop (running requests fail). */
+  /** Stops now: queued requests are not started; a running graph run completes first (see WorkerHost). */
   close(): Promise<void>;
-  /** Kills one inference worker as a crash would; it is replaced. For tests and drills. */
-  crashWorker(index?: number): Promise<void>;
+  /** Makes one inference worker crash (uncaught error); it is replaced. For tests and drills. */
+  crashWorker(index?: number): void;
   /** Thread ids of the current workers (changes when one is replaced). */
   workerThreadIds(): number[];
 }
@@ -106,6 +106,7 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
   const closeServer = () => new Promise<void>((done) => server.close(() => done()));
   const close = async () => {
     state.phase = "stopped";
+    admission.abort(new TinyscaleError("overloaded", "backend is stopping", { retryAfterSeconds: 1 }));
     await pool?.close();
     await closeServer();
   };
@@ -164,9 +165,7 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
       logger.info("drained and stopped");
     },
     close,
-    crashWorker: async (index = 0) => {
-      await pool?.crashOne(index);
-    },
+    crashWorker: (index = 0) => pool?.crashOne(index),
     workerThreadIds: () => pool?.threadIds ?? [],
   };
   if (given.waitReady !== false) await ready;

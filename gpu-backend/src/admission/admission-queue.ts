@@ -125,6 +125,14 @@ export class AdmissionQueue {
     this.pump();
   }
 
+  /** Stops now: refuses new jobs and fails every waiting one with `error` (running ones continue). */
+  abort(error: Error): void {
+    this.draining = true;
+    for (const waiting of this.waiting.splice(0)) waiting.reject(error);
+    this.metrics.queueDepth.set(0);
+    this.checkDrained();
+  }
+
   /** Refuses new jobs; resolves once every queued and running job has finished. */
   drain(): Promise<void> {
     this.draining = true;

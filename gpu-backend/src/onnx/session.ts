@@ -62,6 +62,8 @@ export async function openGraphSession(file: string, config: SessionConfig): Pro
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: providerList(config),
     graphOptimizationLevel: "all",
+    // onnxruntime warns on stderr about unused initializers etc.; keep stdout/stderr for our JSON logs.
+    logSeverityLevel: 3,
     ...(config.intraOpThreads !== undefined ? { intraOpNumThreads: config.intraOpThreads } : {}),
   };
   let session: ort.InferenceSession;

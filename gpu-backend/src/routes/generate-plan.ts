@@ -19,10 +19,10 @@ export interface PlannedJob extends Admission {
 
 function parseDeadline(header: string | undefined): number | null {
   if (header === undefined) return null;
-  if (!/^\d{10,16}$/.test(header.trim())) {
+  if (!/^\d{10,16}(\.\d+)?$/.test(header.trim())) {
     throw new TinyscaleError("invalid_request", "X-Tinyscale-Deadline must be Unix epoch milliseconds");
   }
-  return Number(header.trim());
+  return Math.floor(Number(header.trim()));
 }
 
 export function planJob(

@@ -13,7 +13,10 @@ export function registerHealth(
   admission: AdmissionQueue,
   metrics: BackendMetrics,
 ) {
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  // The edge ranks backends by queue_depth + in_flight from here (edge/src/backends/backend-status.ts).
+  app.get("/healthz", (c) =>
+    c.json({ status: "ok", phase: state.phase, queue_depth: admission.depth, in_flight: admission.inFlight }),
+  );
   app.get("/readyz", (c) => {
     const ready = state.phase === "ready";
     const body = {

@@ -19,7 +19,9 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: "measure"; maxBatch: number; runs: number }
   | { type: "set_profile"; stages: ProfileStages }
-  | { type: "generate"; jobId: number; job: GenerationJob };
+  | { type: "generate"; jobId: number; job: GenerationJob }
+  /** Drill: throw an uncaught error between graph runs, exactly as a bug in the pipeline would. */
+  | { type: "crash" };
 
 export interface BundleInfo {
   manifest: Manifest;

@@ -23,7 +23,7 @@ let stages: ProfileStages | undefined;
 // makes that hold even if it did (onnxruntime sessions are not re-entrant across awaits we interleave).
 let chain: Promise<void> = Promise.resolve();
 
-async function handle(message: ToWorker, ready: Pipeline): Promise<void> {
+async function handle(message: Exclude<ToWorker, { type: "crash" }>, ready: Pipeline): Promise<void> {
   if (message.type === "set_profile") {
     stages = message.stages;
   } else if (message.type === "measure") {
@@ -59,6 +59,13 @@ async function start(): Promise<void> {
   }
   const ready = pipeline;
   port.on("message", (message: ToWorker) => {
+    if (message.type === "crash") {
+      // Not queued behind the running job: it fires between that job's graph runs.
+      setImmediate(() => {
+        throw new Error("induced worker crash (drill)");
+      });
+      return;
+    }
     chain = chain.then(() => handle(message, ready));
   });
 }

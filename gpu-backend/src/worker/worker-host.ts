@@ -125,14 +125,26 @@ export class WorkerHost {
     if (crashed) this.onCrash?.(this, reason);
   }
 
-  /** Stops the thread on purpose (shutdown); not reported as a crash. */
+  /**
+   * Stops the thread on purpose (shutdown); not reported as a crash. Waits for a running job first:
+   * terminating a thread inside onnxruntime's native run aborts the process.
+   */
   async terminate(): Promise<void> {
+    await this.idle();
     this.stopping = true;
     await this.worker.terminate();
   }
 
-  /** Kills the thread as a crash would (tests and chaos drills use it). */
-  async kill(): Promise<void> {
-    await this.worker.terminate();
+  /**
+   * Makes the thread crash (an uncaught error between graph runs), for tests and drills. Not terminate():
+   * terminating a thread inside onnxruntime's native run aborts the whole process.
+   */
+  crash(): void {
+    this.post({ type: "crash" });
+  }
+
+  /** Resolves once nothing runs on this worker (or it is gone). */
+  async idle(): Promise<void> {
+    while (this.busy && !this.stopping) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -1,6 +1,7 @@
 // The inference worker threads of one backend. Hands a job to an idle worker, replaces a worker that
 // crashed (its in-flight job already failed retryably), and tells the admission queue when capacity frees.
 
+import { TinyscaleError } from "@tinyscale/shared";
 import type { Logger } from "../log/logger.js";
 import type { ProfileStages } from "../pipeline/batch-schedule.js";
 import type { GenerationJob, GenerationResult } from "../pipeline/types.js";
@@ -109,6 +110,7 @@ export class WorkerPool {
   }
 
   async run(job: GenerationJob): Promise<GenerationResult> {
+    if (this.closed) throw new TinyscaleError("overloaded", "backend is stopping", { retryAfterSeconds: 1 });
     const host = this.takeIdle();
     try {
       return await host.generate(job);
@@ -131,8 +133,8 @@ export class WorkerPool {
   }
 
   /** Kills one worker as a crash would (for tests and drills); its in-flight job fails retryably. */
-  async crashOne(index = 0): Promise<void> {
-    await this.hosts[index]?.kill();
+  crashOne(index = 0): void {
+    this.hosts[index]?.crash();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,74 @@
+// Inference runs off the HTTP thread: the event loop stays responsive during a long generation, and a
+// crashed worker fails only its in-flight request (retryably) and is replaced.
+
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generate, metricValue, startTestBackend, type TestBackend } from "./helpers.js";
+
+let backend: TestBackend;
+
+beforeAll(async () => {
+  // Batches of one: a 64-candidate clip request is then 192 graph runs back to back.
+  backend = await startTestBackend({ maxBatch: 1 });
+});
+afterAll(async () => {
+  await backend?.close();
+});
+
+describe("worker thread", () => {
+  it("keeps the HTTP event loop responsive while a long generation runs", async () => {
+    const histogram = monitorEventLoopDelay({ resolution: 5 });
+    const started = Date.now();
+    histogram.enable();
+    const long = generate(backend, { prompt: "a long generation", n: 64, verifier: "clip", seed: 1 });
+    // While it runs, the HTTP thread answers other requests promptly.
+    let probes = 0;
+    let worstProbeMs = 0;
+    let done = false;
+    void long.then(() => {
+      done = true;
+    });
+    while (!done) {
+      const t = Date.now();
+      const health = await fetch(`${backend.url}/healthz`);
+      await health.arrayBuffer();
+      worstProbeMs = Math.max(worstProbeMs, Date.now() - t);
+      probes++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    histogram.disable();
+    const response = await long;
+    expect(response.status).toBe(200);
+    const elapsed = Date.now() - started;
+    const maxDelayMs = histogram.max / 1e6;
+    // The generation takes far longer than any loop stall we accept.
+    expect(elapsed).toBeGreaterThan(200);
+    expect(probes).toBeGreaterThan(5);
+    expect(maxDelayMs).toBeLessThan(100);
+    expect(worstProbeMs).toBeLessThan(150);
+  });
+
+  it("replaces a crashed worker; only its in-flight request fails, retryably", async () => {
+    const before = backend.workerThreadIds();
+    const inFlight = generate(backend, { prompt: "doomed fox", n: 64, verifier: "clip", seed: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    backend.crashWorker(0);
+    const failed = await inFlight;
+    expect(failed.status).toBe(500);
+    expect(Number(failed.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    const body = await failed.json();
+    expect(body.error.code).toBe("internal_error");
+    expect(body.error.message).toContain("retry");
+    // Later requests succeed on the replacement.
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      const response = await generate(backend, { prompt: "after the crash", n: 2, seed: 3 });
+      status = response.status;
+      await response.arrayBuffer();
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(200);
+    expect(backend.workerThreadIds()).not.toEqual(before);
+    expect(await metricValue(backend, "tinyscale_worker_crashes_total")).toBe(1);
+  });
+});
