@@ -1,0 +1,84 @@
+"""Numeric check of an exported graph: onnxruntime (CPU, ORT_ENABLE_ALL) against the fp32 torch module on
+fresh random inputs at several batch sizes and a different suffix length than the trace used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+
+TOLERANCE = {"fp32": 1e-4, "fp16": 1e-2}
+
+
+class CheckError(RuntimeError):
+    pass
+
+
+@dataclass
+class CheckResult:
+    max_rel_error: float
+    load_ok: bool
+
+
+def session(path: Path, threads: int = 0) -> ort.InferenceSession:
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.log_severity_level = 3
+    if threads:
+        so.intra_op_num_threads = threads
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+
+def relative_error(got: np.ndarray, want: np.ndarray) -> float:
+    """max |got − want| / max |want| (normwise: element-wise ratios explode where the reference is ~0)."""
+    got64, want64 = got.astype(np.float64), want.astype(np.float64)
+    if not np.isfinite(got64).all():
+        return float("inf")
+    scale = max(float(np.abs(want64).max()), 1e-30)
+    if want.dtype == np.uint8:
+        scale = 255.0
+    return float(np.abs(got64 - want64).max() / scale)
+
+
+def _check_winner(graph: str, got: dict, want: dict, tol: float) -> None:
+    scores = got["scores"]
+    if int(got["winner_index"][0]) != int(np.argmax(scores)):
+        raise CheckError(f"{graph}: winner_index is not the argmax of its own scores")
+    ref = want["scores"]
+    order = np.argsort(-ref)
+    gap = ref[order[0]] - ref[order[1]] if len(ref) > 1 else np.inf
+    if gap > 2 * tol * max(np.abs(ref).max(), 1e-30) and int(got["winner_index"][0]) != int(order[0]):
+        raise CheckError(f"{graph}: winner {int(got['winner_index'][0])} differs from torch's {int(order[0])}")
+
+
+def check_graph(graph: str, path: Path, reference: torch.nn.Module, make_inputs, dtype: str, batches=(1, 3), suffix_lens=(None, 7)) -> CheckResult:
+    """make_inputs(batch, seed, suffix_len) → dict of tensors. Raises CheckError past the dtype's tolerance."""
+    sess = session(path)
+    names = [o.name for o in sess.get_outputs()]
+    worst = 0.0
+    for i, batch in enumerate(batches):
+        for suffix_len in suffix_lens:
+            inputs = make_inputs(batch, 1000 + i, suffix_len)
+            got = dict(zip(names, sess.run(None, {k: v.numpy() for k, v in inputs.items()})))
+            with torch.no_grad():
+                ref = reference(**inputs)
+            ref = ref if isinstance(ref, tuple) else (ref,)
+            want = {n: t.numpy() for n, t in zip(names, ref)}
+            for name in names:
+                if got[name].shape != want[name].shape or got[name].dtype != want[name].dtype:
+                    raise CheckError(f"{graph}.{name}: got {got[name].dtype}{got[name].shape}, torch {want[name].dtype}{want[name].shape}")
+                if name == "winner_index":
+                    continue
+                worst = max(worst, relative_error(got[name], want[name]))
+            if "winner_index" in names:
+                _check_winner(graph, got, want, TOLERANCE[dtype])
+    bound = TOLERANCE[dtype]
+    # uint8 pixels: rounding at .5 boundaries may flip one level (1/255 ≈ 3.9e-3) even in fp32
+    if any(o.type == "tensor(uint8)" for o in sess.get_outputs()):
+        bound = max(bound, 1.0 / 255 + 1e-9) if dtype == "fp32" else max(bound, 3.0 / 255 + 1e-9)
+    if worst > bound:
+        raise CheckError(f"{graph}: max relative error {worst:.3g} exceeds {bound:.3g} ({dtype})")
+    return CheckResult(worst, True)

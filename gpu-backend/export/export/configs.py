@@ -1,0 +1,179 @@
+"""Named bundle configurations: the upstream classes' constructor arguments for each bundle size.
+tiny = toy widths for CPU tests, proportional = CPU-sized with the real pipeline's FLOP ratios, real = SANA-Sprint 1.6B."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+# The VHS verifier's prompt (aimagelab/VHS LatentGemmaVerifier.build_message) wrapped in the stock
+# Qwen2.5 chat template; `<image>` splits it into the prefix and the suffix the backend tokenizes.
+QWEN_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+VHS_PREFIX = (
+    f"<|im_start|>system\n{QWEN_SYSTEM}<|im_end|>\n<|im_start|>user\n"
+    "You are an AI assistant specializing in image analysis and ranking. Your task is to analyze and "
+    "compare image based on how well they match the given prompt. "
+)
+VHS_SUFFIX = (
+    " The given prompt is: {prompt}. Please consider the prompt and the image to make a decision and "
+    "response directly with 'yes' or 'no'<|im_end|>\n<|im_start|>assistant\n"
+)
+
+
+@dataclass
+class BundleConfig:
+    name: str
+    bundle_id: str
+    transformer: dict[str, Any]  # diffusers SanaTransformer2DModel kwargs
+    vae: dict[str, Any]  # diffusers AutoencoderDC kwargs
+    text_encoder: dict[str, Any]  # transformers Gemma2Config kwargs
+    verifier: dict[str, Any]  # transformers Qwen2Config kwargs
+    clip: dict[str, Any]  # transformers CLIPVisionConfig kwargs
+    split_layer: int
+    latent_size: int  # latent h = w
+    text_max_length: int
+    text_output_length: int
+    complex_human_instruction: list[str] = field(default_factory=list)
+    max_batch: int = 16
+    clip_select_layer: int = -2  # LLaVA: penultimate layer, patch tokens only
+    # built tokenizers (tiny/proportional): vocabulary sizes the models are sized to
+    text_vocab_size: int = 384
+    verifier_vocab_size: int = 512
+    # token count of the verifier template prefix (prefix_ids is [1, prefix_len]); set from the tokenizer
+    prefix_len: int = 54
+
+    @property
+    def hidden_size(self) -> int:
+        return self.transformer["num_attention_heads"] * self.transformer["attention_head_dim"]
+
+    @property
+    def vae_compression(self) -> int:
+        return 2 ** (len(self.vae["decoder_block_out_channels"]) - 1)
+
+    @property
+    def image_size(self) -> int:
+        return self.latent_size * self.vae_compression
+
+
+def _tiny() -> BundleConfig:
+    return BundleConfig(
+        name="tiny",
+        bundle_id="tiny",
+        transformer=dict(
+            in_channels=32, out_channels=32, num_attention_heads=4, attention_head_dim=16, num_layers=6,
+            num_cross_attention_heads=2, cross_attention_head_dim=32, cross_attention_dim=64,
+            caption_channels=32, mlp_ratio=2.5, attention_bias=False, sample_size=4, patch_size=1,
+            norm_elementwise_affine=False, norm_eps=1e-6, interpolation_scale=None, guidance_embeds=True,
+            guidance_embeds_scale=0.1, qk_norm="rms_norm_across_heads",
+        ),
+        vae=dict(
+            in_channels=3, latent_channels=32, attention_head_dim=8,
+            encoder_block_types=["ResBlock", "ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock", "EfficientViTBlock"],
+            decoder_block_types=["ResBlock", "ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock", "EfficientViTBlock"],
+            encoder_block_out_channels=[8, 8, 16, 16, 32, 32],
+            decoder_block_out_channels=[8, 8, 16, 16, 32, 32],
+            encoder_layers_per_block=[1, 1, 1, 1, 1, 1],
+            decoder_layers_per_block=[1, 1, 1, 1, 1, 1],
+            encoder_qkv_multiscales=[[], [], [], [5], [5], [5]],
+            decoder_qkv_multiscales=[[], [], [], [5], [5], [5]],
+            upsample_block_type="interpolate", downsample_block_type="Conv",
+            decoder_norm_types="rms_norm", decoder_act_fns="silu", scaling_factor=0.41407,
+        ),
+        text_encoder=dict(
+            vocab_size=384, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+            num_key_value_heads=1, head_dim=16, query_pre_attn_scalar=16, sliding_window=64,
+            max_position_embeddings=256, pad_token_id=0, eos_token_id=1, bos_token_id=2, initializer_range=0.2,
+        ),
+        verifier=dict(
+            vocab_size=512, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+            num_key_value_heads=2, max_position_embeddings=512, rms_norm_eps=1e-6, tie_word_embeddings=True,
+            rope_parameters={"rope_type": "default", "rope_theta": 1000000.0},
+            initializer_range=0.1,  # wider than the 0.02 default, so tiny scores differ visibly between candidates
+        ),
+        clip=dict(
+            hidden_size=32, intermediate_size=64, projection_dim=32, num_hidden_layers=3, num_attention_heads=2,
+            image_size=32, patch_size=8, hidden_act="quick_gelu",
+        ),
+        split_layer=2,
+        latent_size=4,
+        text_max_length=32,
+        text_output_length=16,
+        complex_human_instruction=["Given a user prompt, describe the image in detail.", "User Prompt: "],
+    )
+
+
+def _real() -> BundleConfig:
+    return BundleConfig(
+        name="real",
+        bundle_id="real-shape",
+        # SanaSprint_1600M_P1_D20 (diffusers scripts/convert_sana_to_diffusers.py)
+        transformer=dict(
+            in_channels=32, out_channels=32, num_attention_heads=70, attention_head_dim=32, num_layers=20,
+            num_cross_attention_heads=20, cross_attention_head_dim=112, cross_attention_dim=2240,
+            caption_channels=2304, mlp_ratio=2.5, attention_bias=False, sample_size=32, patch_size=1,
+            norm_elementwise_affine=False, norm_eps=1e-6, interpolation_scale=None, guidance_embeds=True,
+            guidance_embeds_scale=0.1, qk_norm="rms_norm_across_heads",
+        ),
+        # dc-ae-f32c32-sana-1.1 (diffusers scripts/convert_dcae_to_diffusers.py)
+        vae=dict(
+            in_channels=3, latent_channels=32, attention_head_dim=32,
+            encoder_block_types=["ResBlock", "ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock", "EfficientViTBlock"],
+            decoder_block_types=["ResBlock", "ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock", "EfficientViTBlock"],
+            encoder_block_out_channels=[128, 256, 512, 512, 1024, 1024],
+            decoder_block_out_channels=[128, 256, 512, 512, 1024, 1024],
+            encoder_layers_per_block=[2, 2, 2, 3, 3, 3],
+            decoder_layers_per_block=[3, 3, 3, 3, 3, 3],
+            encoder_qkv_multiscales=[[], [], [], [5], [5], [5]],
+            decoder_qkv_multiscales=[[], [], [], [5], [5], [5]],
+            upsample_block_type="interpolate", downsample_block_type="Conv",
+            decoder_norm_types="rms_norm", decoder_act_fns="silu", scaling_factor=0.41407,
+        ),
+        # google/gemma-2-2b-it
+        text_encoder=dict(
+            vocab_size=256000, hidden_size=2304, intermediate_size=9216, num_hidden_layers=26,
+            num_attention_heads=8, num_key_value_heads=4, head_dim=256, query_pre_attn_scalar=256,
+            sliding_window=4096, max_position_embeddings=8192, pad_token_id=0, eos_token_id=1, bos_token_id=2,
+        ),
+        # Qwen/Qwen2.5-0.5B
+        verifier=dict(
+            vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
+            num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
+            tie_word_embeddings=True, rope_parameters={"rope_type": "default", "rope_theta": 1000000.0},
+        ),
+        # openai/clip-vit-large-patch14-336
+        clip=dict(
+            hidden_size=1024, intermediate_size=4096, projection_dim=768, num_hidden_layers=24,
+            num_attention_heads=16, image_size=336, patch_size=14, hidden_act="quick_gelu",
+        ),
+        split_layer=7,
+        latent_size=32,
+        # SANA: len(tok(CHI)) + 300 - 2 ≈ 500 ids, embeddings cut to [0] + last 299
+        text_max_length=500,
+        text_output_length=300,
+        complex_human_instruction=[],  # filled from diffusers' SanaSprintPipeline default at build time
+        max_batch=16,
+        prefix_len=64,  # Qwen2.5 tokenizer estimate until a real tokenizer is copied in
+    )
+
+
+def _proportional() -> BundleConfig:
+    from .proportional import proportional_config
+
+    return proportional_config()
+
+
+_BUILDERS = {"tiny": _tiny, "real": _real, "proportional": _proportional}
+CONFIG_NAMES = tuple(_BUILDERS)
+
+
+def get_config(name: str, split_layer: int | None = None) -> BundleConfig:
+    if name not in _BUILDERS:
+        raise ValueError(f"unknown config {name!r}; choose one of {', '.join(CONFIG_NAMES)}")
+    cfg = copy.deepcopy(_BUILDERS[name]())
+    if split_layer is not None:
+        layers = cfg.transformer["num_layers"]
+        if not 0 <= split_layer < layers - 1:
+            raise ValueError(f"--split-layer must be in 0..{layers - 2} for {name} ({layers} layers)")
+        cfg.split_layer = split_layer
+    return cfg

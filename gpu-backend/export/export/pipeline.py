@@ -1,0 +1,133 @@
+"""Builds a config's upstream models (seeded random weights or a checkpoint folder) and the fused graph
+modules over them; the public entry for other code (e.g. bench/gpu times these modules in torch)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import torch
+from torch import nn
+
+from . import graphs
+from .clip_encoder import ClipFeatures, build_clip
+from .configs import BundleConfig, get_config
+from .decoder import VaeDecode, build_vae
+from .generator import SanaSplit, build_transformer
+from .text_encoder import TextEncoder, build_text_encoder
+from .verifier import Connector, HiddenNormalization, SplicedScorer, build_verifier_llm
+
+GRAPH_NAMES = ("text_encoder", "propose", "finish", "dit_head", "dit_tail", "vae_decode", "vhs_verify", "clip_verify", "ae_verify")
+DTYPES = {"fp32": torch.float32, "fp16": torch.float16}
+
+
+@dataclass
+class Upstream:
+    """The upstream models and our own small modules, before fusion."""
+
+    transformer: nn.Module
+    vae: nn.Module
+    text_encoder: nn.Module
+    llm: nn.Module
+    clip: nn.Module
+    vhs_connector: Connector
+    clip_connector: Connector
+    ae_connector: Connector
+    hidden_mean: torch.Tensor
+    hidden_var: torch.Tensor
+
+
+@dataclass
+class Modules:
+    config: BundleConfig
+    dtype: torch.dtype
+    device: torch.device
+    upstream: Upstream
+    yes_token_id: int
+    no_token_id: int
+    graphs: dict[str, nn.Module] = field(default_factory=dict)
+    example: Callable[..., dict[str, torch.Tensor]] | None = None
+
+
+def build_upstream(cfg: BundleConfig, seed: int, device: torch.device | str = "cpu") -> Upstream:
+    """Seeded random weights in fp32, built in a fixed order so a seed reproduces every tensor."""
+    torch.manual_seed(seed)
+    with torch.device(device):
+        transformer = build_transformer(cfg.transformer)
+        vae = build_vae(cfg.vae)
+        text_encoder = build_text_encoder(cfg.text_encoder)
+        llm = build_verifier_llm(cfg.verifier)
+        clip = build_clip(cfg.clip)
+        d_llm = cfg.verifier["hidden_size"]
+        vhs_connector = Connector(cfg.hidden_size, d_llm)
+        clip_connector = Connector(cfg.clip["hidden_size"], d_llm)
+        ae_connector = Connector(cfg.transformer["out_channels"], d_llm)
+        tokens = cfg.latent_size**2
+        if device == "meta" or getattr(device, "type", None) == "meta":
+            mean, var = torch.empty(tokens, device="meta"), torch.empty(tokens, device="meta")
+        else:
+            # per-token statistics, as the contract's stats_shape [h·w] (the released .pt shape is unknown)
+            mean = torch.randn(tokens) * 0.1
+            var = torch.rand(tokens) * 1.5 + 0.5
+    return Upstream(transformer, vae, text_encoder, llm, clip, vhs_connector, clip_connector, ae_connector, mean, var)
+
+
+def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, yes_id: int, no_id: int) -> dict[str, nn.Module]:
+    for module in (up.transformer, up.vae, up.text_encoder, up.llm, up.clip, up.vhs_connector, up.clip_connector, up.ae_connector):
+        module.to(dtype).eval()
+    dit = SanaSplit(up.transformer, cfg.split_layer)
+    vae = VaeDecode(up.vae)
+    scorer = SplicedScorer(up.llm, yes_id, no_id)
+    norm = HiddenNormalization(up.hidden_mean, up.hidden_var, cfg.latent_size**2)
+    vhs = graphs.VhsVerify(norm, up.vhs_connector, scorer)
+    text = TextEncoder(up.text_encoder, cfg.text_output_length, cfg.text_max_length)
+    out = {
+        "text_encoder": graphs.TextEncoderGraph(text),
+        "propose": graphs.Propose(dit, vhs),
+        "finish": graphs.Finish(dit, vae),
+        "dit_head": graphs.DitHead(dit),
+        "dit_tail": graphs.DitTail(dit),
+        "vae_decode": graphs.VaeDecodeGraph(vae),
+        "vhs_verify": vhs,
+        "clip_verify": graphs.ClipVerify(ClipFeatures(up.clip, cfg.clip_select_layer), up.clip_connector, scorer),
+        "ae_verify": graphs.AeVerify(up.ae_connector, scorer),
+    }
+    return {name: module.eval() for name, module in out.items()}
+
+
+def default_token_ids(cfg: BundleConfig) -> tuple[int, int]:
+    """yes/no ids when no tokenizer is at hand: Qwen2.5's 9693/2152 at real vocabulary size."""
+    if cfg.verifier["vocab_size"] > 9693:
+        return 9693, 2152
+    return cfg.verifier["vocab_size"] - 2, cfg.verifier["vocab_size"] - 1
+
+
+def build_modules(
+    config_name: str | BundleConfig,
+    dtype: str | torch.dtype = "fp32",
+    device: str | torch.device = "cpu",
+    seed: int = 0,
+    weights: str | Path | None = None,
+    split_layer: int | None = None,
+    token_ids: tuple[int, int] | None = None,
+) -> Modules:
+    """The fused graph modules of a config, on `device` in `dtype`, plus `example(graph, batch)` inputs."""
+    cfg = config_name if isinstance(config_name, BundleConfig) else get_config(config_name, split_layer)
+    torch_dtype = DTYPES[dtype] if isinstance(dtype, str) else dtype
+    device = torch.device(device)
+    if weights is not None:
+        from .weights import load_upstream
+
+        up = load_upstream(cfg, Path(weights))
+    else:
+        up = build_upstream(cfg, seed)
+    yes_id, no_id = token_ids or default_token_ids(cfg)
+    mods = fuse(cfg, up, torch.float32, yes_id, no_id)
+    for module in mods.values():
+        module.to(device=device, dtype=torch_dtype)
+    from .examples import example_inputs
+
+    result = Modules(cfg, torch_dtype, device, up, yes_id, no_id, mods)
+    result.example = lambda graph, batch=1, seed=1: example_inputs(cfg, graph, batch, seed, device)
+    return result

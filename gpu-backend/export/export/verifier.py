@@ -1,0 +1,83 @@
+"""The VHS verifier around transformers' Qwen2ForCausalLM: hidden-state normalization, the LLaVA
+mm_projector connector, the splice of image tokens between prompt ids, and the yes/no score head."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .precision import Float32Buffers
+from transformers import Qwen2Config, Qwen2ForCausalLM
+
+NORM_EPS = 1e-6
+
+
+class Connector(nn.Sequential):
+    """LLaVA `mlp2x_gelu` projector (vhs/model/multimodal_projector/builder.py): keys `0.*` and `2.*`."""
+
+    def __init__(self, in_features: int, out_features: int) -> None:
+        super().__init__(nn.Linear(in_features, out_features), nn.GELU(), nn.Linear(out_features, out_features))
+
+
+class HiddenNormalization(Float32Buffers):
+    """DummyHiddenImageProcessor: (h − mean) / sqrt(var + 1e-6). Stats are per token ([T]) or per channel ([D])."""
+
+    def __init__(self, mean: torch.Tensor, var: torch.Tensor, tokens: int) -> None:
+        super().__init__()
+        self.per_token = mean.numel() == tokens
+        self.register_buffer("mean", mean.float().reshape(-1))
+        self.register_buffer("var", var.float().reshape(-1))
+
+    @property
+    def stats_shape(self) -> list[int]:
+        return [int(self.mean.numel())]
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        shape = (1, -1, 1) if self.per_token else (1, 1, -1)
+        mean, var = self.mean.view(shape), self.var.view(shape)
+        return ((hidden.float() - mean) / torch.sqrt(var + NORM_EPS)).to(hidden.dtype)
+
+
+class ScoreHead(nn.Module):
+    """Last-position logits → score: softmax over the full vocabulary (fp32); top token = yes → P(yes), else −P(no)."""
+
+    def __init__(self, yes_id: int, no_id: int) -> None:
+        super().__init__()
+        self.yes_id, self.no_id = yes_id, no_id
+
+    def forward(self, logits: torch.Tensor) -> torch.Tensor:
+        probs = torch.softmax(logits.float(), dim=-1)
+        p_yes, p_no = probs[:, self.yes_id], probs[:, self.no_id]
+        top_is_yes = torch.argmax(probs, dim=-1) == self.yes_id
+        return torch.where(top_is_yes, p_yes, -p_no)
+
+
+class SplicedScorer(nn.Module):
+    """Qwen2 over [embed(prefix) ⊕ image tokens ⊕ embed(suffix)] per candidate → score [B].
+
+    prefix/suffix ids are shared by the batch (one prompt per request), so the text is embedded once and
+    broadcast; position ids are 0..T−1 and every position is valid, as in LLaVA's right-padded batch."""
+
+    def __init__(self, llm: Qwen2ForCausalLM, yes_id: int, no_id: int) -> None:
+        super().__init__()
+        self.llm = llm
+        self.head = ScoreHead(yes_id, no_id)
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.llm.model.embed_tokens.weight.dtype
+
+    def forward(self, image_tokens: torch.Tensor, prefix_ids: torch.Tensor, suffix_ids: torch.Tensor) -> torch.Tensor:
+        n = image_tokens.shape[0]
+        embed = self.llm.model.embed_tokens
+        prefix = embed(prefix_ids).expand(n, -1, -1)
+        suffix = embed(suffix_ids).expand(n, -1, -1)
+        embeds = torch.cat([prefix, image_tokens.to(self.dtype), suffix], dim=1)
+        out = self.llm(inputs_embeds=embeds, use_cache=False, logits_to_keep=1)
+        return self.head(out.logits[:, -1, :])
+
+
+def build_verifier_llm(kwargs: dict, dtype: torch.dtype = torch.float32) -> Qwen2ForCausalLM:
+    # eager attention: its softmax runs in fp32 (Qwen2 eager_attention_forward), which fp16 graphs need
+    config = Qwen2Config(**kwargs, attn_implementation="eager")
+    return Qwen2ForCausalLM(config).to(dtype).eval()
