@@ -64,6 +64,8 @@ describe("signed forwarding", () => {
     expect(forwarded).toMatchObject({ prompt: "a fox", n: 4, verifier: "vhs" });
     expect(forwarded).not.toHaveProperty("budget_ms");
     expect(body.n).toBe(4);
+    // The backend saw only n; the edge writes in its own prediction: 2 + 30 + 40 + 2 ms.
+    expect(body.planned_ms).toBe(74);
     expect(body.image.b64_json.length).toBeGreaterThan(0);
     expect((await usageOf(edge, created.key)).credits_used).toBe(body.usage.credits);
   });

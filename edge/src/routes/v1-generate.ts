@@ -9,6 +9,7 @@ import {
 } from "@tinyscale/shared";
 import type { Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
+import { annotatePlannedMs } from "../backends/annotate-plan.js";
 import { forwardGeneration, GENERATE_PATH } from "../backends/forward-generation.js";
 import { noBackendError } from "../backends/no-backend.js";
 import { planGeneration } from "../backends/plan-generation.js";
@@ -123,12 +124,13 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
             signingSecret: services.config.signingSecret,
           });
           const used = backendUsage(result.headers, result.body);
-          const headers: [string, string][] = [];
+          const kept: [string, string][] = [];
           for (const name of KEPT_BACKEND_HEADERS) {
             const value = result.headers.get(name);
-            if (value !== null) headers.push([name, value]);
+            if (value !== null) kept.push([name, value]);
           }
-          const stored: StoredResponse = { status: result.status, headers, body: result.body };
+          const { headers, body } = annotatePlannedMs(kept, result.body, plan.plannedMs);
+          const stored: StoredResponse = { status: result.status, headers, body };
           const settlement = await services.meter.settle(key.id, {
             requestId,
             limits,
