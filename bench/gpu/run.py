@@ -1,0 +1,195 @@
+"""GPU benchmark: the real-size pipeline (random weights, fp16) timed in torch on one CUDA GPU, in the
+modes vhs / clip / reference, printed like the paper's Table 1 and written as JSON to OUT_DIR.
+
+It times the very modules the export tool turns into the bundle's graphs (gpu-backend/export:
+build_modules), so the numbers are those of our fused graphs' compute, not of onnxruntime's CUDA EP
+(which this machine cannot install: its CUDA provider comes from NuGet). Usage:
+    python bench/gpu/run.py OUT_DIR [--config real] [--device cuda] [--ns 1,4,6,9,15] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "gpu-backend" / "export"))
+
+from export.configs import get_config  # noqa: E402
+from export.pipeline import build_upstream, default_token_ids, fuse  # noqa: E402
+
+# Paper (arXiv 2603.22492, A100, SANA-Sprint 1.6B + Qwen2.5-0.5B, 1024 px), ms — for the side-by-side column.
+PAPER_MS = {("vhs", 1): 102, ("vhs", 2): 363, ("vhs", 4): 565, ("vhs", 6): 767, ("clip", 1): 277, ("clip", 6): 1662}
+
+
+class Stopwatch:
+    """Per-stage wall time with device synchronisation, so a stage's ms include its kernels."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.device, self.stages = device, {}
+
+    def sync(self) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+
+    def run(self, stage: str, fn, *args):
+        self.sync()
+        t0 = time.perf_counter()
+        out = fn(*args)
+        self.sync()
+        self.stages[stage] = self.stages.get(stage, 0.0) + (time.perf_counter() - t0) * 1000
+        return out
+
+
+def batches(n: int, max_batch: int):
+    start = 0
+    while start < n:
+        yield start, min(n, start + max_batch)
+        start += max_batch
+
+
+class Pipelines:
+    """The three ways of producing one image from N candidates, over the same fused modules."""
+
+    def __init__(self, graphs, inputs, max_batch: int) -> None:
+        self.g, self.x, self.max_batch = graphs, inputs, max_batch
+
+    def text(self, sw):
+        return sw.run("text_encode", self.g["text_encoder"], self.x["input_ids"], self.x["attention_mask"])
+
+    def vhs(self, sw, n):
+        """Ours: prompt encoded once, DiT head + verifier batched, only the winner finished and decoded."""
+        pe, pm = self.text(sw)
+        best, best_hidden, best_noise = None, None, None
+        for a, b in batches(n, self.max_batch):
+            noise = self.x["noise"][a:b]
+            scores, win, hidden = sw.run("propose", self.g["propose"], noise, pe, pm, self.x["prefix_ids"], self.x["suffix_ids"])
+            i = int(win.item())  # the batch winner's index crosses to the host, nothing else
+            if best is None or scores[i] > best:
+                best, best_hidden, best_noise = scores[i], hidden, noise[i : i + 1]
+        return sw.run("finish", self.g["finish"], best_hidden, best_noise, pe, pm)
+
+    def clip(self, sw, n):
+        """MLLM-with-CLIP baseline: every candidate finished and decoded, CLIP-encoded and scored."""
+        pe, pm = self.text(sw)
+        all_scores, images = [], []
+        for a, b in batches(n, self.max_batch):
+            noise = self.x["noise"][a:b]
+            hidden = sw.run("dit_head", self.g["dit_head"], noise, pe, pm)
+            img = sw.run("finish", self.g["finish"], hidden, noise, pe, pm)
+            all_scores.append(sw.run("clip_verify", self.g["clip_verify"], img, self.x["prefix_ids"], self.x["suffix_ids"]))
+            images.append(img)
+        winner = int(torch.cat(all_scores).argmax().item())
+        return torch.cat(images)[winner]
+
+    def reference(self, sw, n):
+        """The released VHS code: candidates one at a time, Gemma re-run per candidate, DiT blocks after
+        ℓ* passed through (head + final layer), 3-beam generate (= 3× the Qwen prefill), then the
+        winner regenerated from scratch with the full DiT and decoded."""
+        scores = []
+        for i in range(n):
+            pe, pm = self.text(sw)
+            noise = self.x["noise"][i : i + 1]
+            hidden = sw.run("dit_head", self.g["dit_head"], noise, pe, pm)
+            beams = hidden.expand(3, -1, -1)
+            scores.append(sw.run("vhs_verify_3beam", self.g["vhs_verify"], beams, self.x["prefix_ids"], self.x["suffix_ids"])[0])
+        winner = int(torch.stack(scores).argmax().item())
+        pe, pm = self.text(sw)
+        noise = self.x["noise"][winner : winner + 1]
+        hidden = sw.run("regen_dit_head", self.g["dit_head"], noise, pe, pm)
+        latent = sw.run("regen_dit_tail", self.g["dit_tail"], hidden, noise, pe, pm)
+        return sw.run("regen_vae_decode", self.g["vae_decode"], latent)
+
+
+def measure(fn, device, n, warmup: int, runs: int):
+    for _ in range(warmup):
+        fn(Stopwatch(device), n)
+    totals, stage_runs = [], []
+    for _ in range(runs):
+        sw = Stopwatch(device)
+        t0 = time.perf_counter()
+        fn(sw, n)
+        sw.sync()
+        totals.append((time.perf_counter() - t0) * 1000)
+        stage_runs.append(sw.stages)
+    stages = {k: statistics.median(r.get(k, 0.0) for r in stage_runs) for k in stage_runs[0]}
+    return statistics.median(totals), stages, totals
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out_dir")
+    ap.add_argument("--config", default="real")
+    ap.add_argument("--device", default="cuda")
+    ap.add_argument("--dtype", default="fp16", choices=["fp16", "fp32"])
+    ap.add_argument("--ns", default="1,4,6,9,15")
+    ap.add_argument("--modes", default="vhs,clip,reference")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--max-batch", type=int, default=8)
+    args = ap.parse_args()
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    device = torch.device(args.device)
+    dtype = {"fp16": torch.float16, "fp32": torch.float32}[args.dtype]
+    ns = [int(v) for v in args.ns.split(",")]
+    modes = args.modes.split(",")
+
+    t_build = time.perf_counter()
+    cfg = get_config(args.config)
+    up = build_upstream(cfg, seed=0, device=device)  # random weights straight on the device: no host init
+    graphs = fuse(cfg, up, dtype, *default_token_ids(cfg))
+    for module in graphs.values():
+        module.to(device)  # buffers our fused modules create (e.g. index tensors) start on the host
+    from export.examples import example_inputs
+
+    inputs = {}
+    for graph in ("text_encoder", "propose"):
+        inputs.update(example_inputs(cfg, graph, batch=max(ns), seed=1, device=device))
+    build_s = time.perf_counter() - t_build
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "cpu"
+    print(f"built {args.config} ({args.dtype}) on {name} in {build_s:.1f} s", flush=True)
+
+    pipes = Pipelines(graphs, inputs, args.max_batch)
+    rows = []
+    with torch.inference_mode():
+        for mode in modes:
+            for n in ns:
+                total, stages, totals = measure(getattr(pipes, mode), device, n, args.warmup, args.runs)
+                peak = torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None
+                rows.append({"mode": mode, "n": n, "total_ms": round(total, 2), "stages": {k: round(v, 2) for k, v in stages.items()}, "runs": [round(t, 2) for t in totals], "peak_gib": peak})
+                print(f"{mode:>9} N={n:<2} {total:9.1f} ms  " + " ".join(f"{k}={v:.1f}" for k, v in stages.items()), flush=True)
+
+    by = {(r["mode"], r["n"]): r["total_ms"] for r in rows}
+    ratios = {
+        f"N={n}": {
+            "vhs_over_clip": round(by[("vhs", n)] / by[("clip", n)], 3) if ("clip", n) in by and ("vhs", n) in by else None,
+            "vhs_over_reference": round(by[("vhs", n)] / by[("reference", n)], 3) if ("reference", n) in by and ("vhs", n) in by else None,
+        }
+        for n in ns
+    }
+    print("\nTable 1 (ms; paper = A100 numbers from arXiv 2603.22492)")
+    print(f"{'method':<12}" + "".join(f"{'Bo' + str(n):>10}" for n in ns))
+    for mode in modes:
+        print(f"{mode:<12}" + "".join(f"{by.get((mode, n), float('nan')):>10.1f}" for n in ns))
+    for mode in ("vhs", "clip"):
+        print(f"{'paper ' + mode:<12}" + "".join(f"{PAPER_MS.get((mode, n), float('nan')):>10.0f}" for n in ns))
+    print("ratios:", json.dumps(ratios))
+    result = {
+        "device": name, "torch": torch.__version__, "config": args.config, "dtype": args.dtype, "build_s": round(build_s, 1),
+        "max_batch": args.max_batch, "warmup": args.warmup, "runs_per_point": args.runs, "rows": rows, "ratios": ratios,
+        "paper_ms": {f"{m}_bo{n}": v for (m, n), v in PAPER_MS.items()},
+    }
+    (out_dir / "gpu.json").write_text(json.dumps(result, indent=2))
+    print(f"wrote {out_dir / 'gpu.json'}")
+
+
+if __name__ == "__main__":
+    main()
