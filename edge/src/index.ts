@@ -8,5 +8,6 @@ export {
   LOCAL_COMPATIBILITY_DATE,
   type LocalEdge,
   type LocalEdgeOptions,
+  localMiniflareOptions,
   startLocalEdge,
 } from "./local/start-local-edge.js";

@@ -56,9 +56,14 @@ describe("Idempotency-Key", () => {
 
   it("answers 409 idempotency_in_flight while the first request runs", async () => {
     const created = await edge.createKey();
-    const body = { prompt: "slow-500", n: 1 };
+    const body = { prompt: "slow-1000", n: 1 };
     const first = edge.generate(created.key, body, { "idempotency-key": "order-2" });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Wait until the first request holds its reservation, i.e. it is running.
+    await eventually(
+      async () =>
+        (await (await edge.fetch("/v1/usage", { key: created.key })).json()) as { credits_reserved: number },
+      (current) => current.credits_reserved > 0,
+    );
     const duplicate = await edge.generate(created.key, body, { "idempotency-key": "order-2" });
     expect(duplicate.status).toBe(409);
     expect(await errorCode(duplicate)).toBe("idempotency_in_flight");

@@ -20,8 +20,14 @@ export function planGeneration(
 ): PlannedGeneration {
   const { budget_ms: budget, ...rest } = request;
   if (budget === undefined) {
-    // The caller chose n; it still may not exceed what this backend can run.
-    const n = Math.min(request.n ?? 1, profile.max_n);
+    const n = request.n ?? 1;
+    // Refused rather than silently lowered: the caller would be charged for fewer candidates than asked.
+    if (n > profile.max_n) {
+      throw new TinyscaleError(
+        "invalid_request",
+        `n must be at most ${profile.max_n} for this model (GET /v1/models)`,
+      );
+    }
     return {
       n,
       plannedMs: null,
