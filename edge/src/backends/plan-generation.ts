@@ -1,6 +1,6 @@
 // Turns a validated GenerateRequest into what is forwarded: the candidate count (planned from the
 // chosen backend's profile when the caller sent budget_ms), the deadline and the forwarding timeout.
-import { type GenerateRequest, type Profile, planCandidates } from "@tinyscale/shared";
+import { type GenerateRequest, type Profile, planCandidates, TinyscaleError } from "@tinyscale/shared";
 import type { Config } from "../config/env.js";
 
 export interface PlannedGeneration {
