@@ -67,6 +67,15 @@ describe("tinyscale generate", () => {
     expect(server.requests.at(-1)?.body).toMatchObject({ budget_ms: 1100, verifier: "clip" });
   });
 
+  it("with many candidates lists the best ten by score", async () => {
+    const run = await cli(["generate", "many foxes", "--n", "20", "--seed", "0", "--out", join(dir, "many.png")], envFor(server));
+    expect(run.code, run.stderr).toBe(0);
+    const rows = run.stdout.split("\n").filter((line) => /^[▶ ] \d+ /.test(line));
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toMatch(/^▶ 19\s+19\s+0\.8750\s+yes$/);
+    expect(run.stdout).toContain("… 10 more candidates, best 10 shown by score (--json lists all)");
+  });
+
   it("finds the endpoint and key in .tinyscale/local.json above the cwd", async () => {
     const project = join(dir, "project");
     await mkdir(join(project, ".tinyscale"), { recursive: true });

@@ -16,9 +16,10 @@ import { AuthenticationError, BadRequestError, PermissionDeniedError } from "../
 import { readPngSize } from "./helpers/png.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
-const TINY_BUNDLE = join(REPO, "gpu-backend", "models", "tiny");
+// TINYSCALE_TEST_BUNDLE overrides the committed bundle (as in gpu-backend/test), e.g. a freshly exported one.
+const TINY_BUNDLE = process.env.TINYSCALE_TEST_BUNDLE ?? join(REPO, "gpu-backend", "models", "tiny");
 const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
-const ADMIN_TOKEN = "e2e-admin-token";
+const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 
 let backend: RunningBackend;
 let edge: LocalEdge;
@@ -104,8 +105,11 @@ describe("SDK against the real stack", () => {
     const plan = await client.plan({ budget_ms: 5_000 });
     expect(plan.n).toBeGreaterThanOrEqual(1);
     const budgeted = await client.generate({ prompt: "a lighthouse at dusk", budget_ms: 5_000, seed: 1 });
-    expect(budgeted.plannedMs).not.toBeNull();
+    // The edge planned n from the budget and reports its prediction.
+    expect(budgeted.plannedMs).toBeGreaterThan(0);
     expect(budgeted.nRequested).toBeGreaterThanOrEqual(1);
+    expect(budgeted.n).toBeLessThanOrEqual(budgeted.nRequested);
+    expect(budgeted.candidates).toHaveLength(budgeted.n);
     const usage = await client.usage();
     expect(usage.credits_used).toBeGreaterThanOrEqual(4 + budgeted.usage.credits);
     const models = await client.models();

@@ -54,16 +54,24 @@ export async function runGenerate(
   process.stdout.write(`${formatGenerateSummary(result, out)}\n`);
 }
 
+/** Up to this many candidates are listed in index order; beyond it, the best ones by score (--json lists all). */
+export const FULL_TABLE_MAX = 16;
+const TOP_SHOWN = 10;
+
 export function formatGenerateSummary(result: GenerateResult, out: string): string {
-  const rows = result.candidates.map((c) => [
+  const many = result.candidates.length > FULL_TABLE_MAX;
+  const shown = many ? [...result.candidates].sort((a, b) => b.score - a.score).slice(0, TOP_SHOWN) : result.candidates;
+  const rows = shown.map((c) => [
     c.index === result.chosenIndex ? `▶ ${c.index}` : `  ${c.index}`,
     String(c.seed),
     c.score.toFixed(4),
     c.verdict,
   ]);
   const planned = result.plannedMs === null ? "" : `, planned ${result.plannedMs.toFixed(0)} ms`;
+  const hidden = result.candidates.length - shown.length;
   return [
     renderTable(["cand", "seed", "score", "verdict"], rows, new Set([1, 2])),
+    ...(many ? [`… ${hidden} more candidates, best ${TOP_SHOWN} shown by score (--json lists all)`] : []),
     "",
     `wrote ${out} (${result.width}×${result.height} ${result.mimeType}, ${result.image.length} bytes)`,
     `model ${result.model}, n ${result.n}/${result.nRequested}, ${result.timings.total_ms.toFixed(0)} ms${planned}, ` +
