@@ -92,7 +92,8 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
           ? { retryAfterSeconds: admission.retryAfterSeconds }
           : {}),
       });
-      await ledger({
+      // Denials are not awaited: a flood of refused requests must not wait on D1 writes.
+      void ledger({
         ...unforwarded,
         outcome: "denied",
         status: error.status,
@@ -102,7 +103,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
       throw error;
     }
     if (admission.kind === "replay") {
-      await ledger({
+      void ledger({
         ...unforwarded,
         outcome: "replayed",
         status: admission.response.status,
