@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 import torch
+from diffusers.utils import logging as diffusers_logging
 from torch import nn
 
 from . import graphs
@@ -17,6 +18,9 @@ from .decoder import VaeDecode, build_vae
 from .generator import SanaSplit, build_transformer
 from .text_encoder import TextEncoder, build_text_encoder
 from .verifier import Connector, HiddenNormalization, SplicedScorer, build_verifier_llm
+
+# diffusers warns on every `.to(dtype)` of a model built without from_pretrained; we cast on purpose
+diffusers_logging.set_verbosity_error()
 
 GRAPH_NAMES = ("text_encoder", "propose", "finish", "dit_head", "dit_tail", "vae_decode", "vhs_verify", "clip_verify", "ae_verify")
 DTYPES = {"fp32": torch.float32, "fp16": torch.float16}
