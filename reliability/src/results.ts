@@ -1,0 +1,96 @@
+// Results of one suite run: each test file writes its own section (files run in separate workers), and
+// the global teardown merges them into bench/results/reliability.json with the totals the issue asks for.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { RESULTS_FILE, SECTIONS_DIR } from "./paths.js";
+
+/** What every section may contribute to the totals (absent counts as 0). */
+export interface SectionCounts {
+  bad_inputs_tried?: number;
+  faults_injected?: number;
+  requests_under_load?: number;
+  ledger_mismatches?: number;
+  http_500s?: number;
+  hangs?: number;
+  backend_rss_growth_mb?: number;
+}
+
+export type Section = SectionCounts & Record<string, unknown>;
+
+export function writeSection(name: string, section: Section): void {
+  mkdirSync(SECTIONS_DIR, { recursive: true });
+  writeFileSync(
+    join(SECTIONS_DIR, `${name}.json`),
+    `${JSON.stringify({ ...section, written_at: new Date().toISOString() }, null, 2)}\n`,
+  );
+}
+
+export function clearSections(): void {
+  if (!existsSync(SECTIONS_DIR)) return;
+  for (const file of readdirSync(SECTIONS_DIR)) rmSync(join(SECTIONS_DIR, file), { force: true });
+}
+
+function readSections(): Record<string, Section> {
+  if (!existsSync(SECTIONS_DIR)) return {};
+  const sections: Record<string, Section> = {};
+  for (const file of readdirSync(SECTIONS_DIR).sort()) {
+    const text = readFileSync(join(SECTIONS_DIR, file), "utf8");
+    if (file.endsWith(".json") && text.trim() !== "")
+      sections[file.slice(0, -5)] = JSON.parse(text) as Section;
+  }
+  return sections;
+}
+
+function previousSections(): Record<string, Section> {
+  if (!existsSync(RESULTS_FILE)) return {};
+  try {
+    return (
+      (JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as { sections?: Record<string, Section> }).sections ??
+      {}
+    );
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Merges this run's sections over the previous file's (a soak run re-runs only the load file, so the
+ * other sections keep their last values) and recomputes the totals.
+ */
+export function mergeResults(mode: string): { file: string; totals: Required<SectionCounts> } | null {
+  const fresh = readSections();
+  if (Object.keys(fresh).length === 0) return null;
+  const sections = { ...previousSections(), ...fresh };
+  const totals: Required<SectionCounts> = {
+    bad_inputs_tried: 0,
+    faults_injected: 0,
+    requests_under_load: 0,
+    ledger_mismatches: 0,
+    http_500s: 0,
+    hangs: 0,
+    backend_rss_growth_mb: 0,
+  };
+  for (const section of Object.values(sections)) {
+    for (const key of Object.keys(totals) as (keyof SectionCounts)[]) {
+      const value = section[key];
+      if (typeof value !== "number") continue;
+      // RSS growth is not additive across runs: report the worst one.
+      totals[key] = key === "backend_rss_growth_mb" ? Math.max(totals[key], value) : totals[key] + value;
+    }
+  }
+  const document = {
+    generated_at: new Date().toISOString(),
+    last_run_mode: mode,
+    machine: { node: process.version, cpus: cpus().length, platform: process.platform },
+    totals,
+    sections,
+  };
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(document, null, 2)}\n`);
+  return { file: RESULTS_FILE, totals };
+}
+
+export function mode(): "short" | "soak" {
+  return process.env.RELIABILITY_MODE === "soak" ? "soak" : "short";
+}
