@@ -183,6 +183,37 @@ describe("backend failures refund the reservation", () => {
     }
   });
 
+  it("a client that disconnects mid-request still has its reservation settled (no leaked credits or slot)", async () => {
+    const created = await edge.createKey({ credits_quota: 100, max_concurrent: 1 });
+    const abort = new AbortController();
+    const request = fetch(`${edge.url}/v1/generate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${created.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "slow-600", n: 1 }),
+      signal: abort.signal,
+    }).catch((error: unknown) => error);
+    await eventually(
+      () => usageOf(edge, created.key),
+      (usage) => usage.credits_reserved > 0,
+    );
+    abort.abort();
+    expect(await request).toBeInstanceOf(Error);
+    const settled = await eventually(
+      () => usageOf(edge, created.key),
+      (usage) => usage.credits_reserved === 0,
+      10_000,
+    );
+    expect(settled.credits_reserved).toBe(0);
+    // Charged once if the backend's answer still arrived, refunded if the forward was cancelled.
+    expect([0, 2]).toContain(settled.credits_used);
+    const [row] = await eventually(
+      () => edge.ledger(created.id),
+      (ledger) => ledger.length === 1,
+    );
+    expect(row?.outcome).toBe(settled.credits_used === 2 ? "charged" : "refunded");
+    expect((await edge.generate(created.key, { prompt: "a fox", n: 1 })).status).toBe(200);
+  });
+
   it("all backends down → 503 no_backend with Retry-After, no internal addresses leaked", async () => {
     const created = await dead.createKey();
     const response = await dead.generate(created.key, { prompt: "a fox", n: 1 });
