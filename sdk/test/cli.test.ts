@@ -68,7 +68,10 @@ describe("tinyscale generate", () => {
   });
 
   it("with many candidates lists the best ten by score", async () => {
-    const run = await cli(["generate", "many foxes", "--n", "20", "--seed", "0", "--out", join(dir, "many.png")], envFor(server));
+    const run = await cli(
+      ["generate", "many foxes", "--n", "20", "--seed", "0", "--out", join(dir, "many.png")],
+      envFor(server),
+    );
     expect(run.code, run.stderr).toBe(0);
     const rows = run.stdout.split("\n").filter((line) => /^[▶ ] \d+ /.test(line));
     expect(rows).toHaveLength(10);
@@ -144,6 +147,9 @@ describe("errors", () => {
       ["plan"],
       ["fly"],
       ["generate", "x", "--verifier", "gpt"],
+      ["keys"],
+      ["keys", "create"],
+      ["keys", "revoke"],
     ]) {
       const run = await cli(args, envFor(server));
       expect(run.code, args.join(" ")).toBe(2);

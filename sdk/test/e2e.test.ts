@@ -156,6 +156,34 @@ describe("the CLI and the examples against the real stack", () => {
     expect(result.stdout).toContain(`wrote ${out} (${size.width}×${size.height} image/png`);
   });
 
+  it("tinyscale keys create / list / revoke drive the admin API", async () => {
+    const bin = join(REPO, "sdk", "bin", "tinyscale.js");
+    const adminEnv = { TINYSCALE_ADMIN_TOKEN: ADMIN_TOKEN, TINYSCALE_BASE_URL: edge.url };
+    const created = await run(
+      process.execPath,
+      [bin, "keys", "create", "--name", "from the cli", "--rpm", "30", "--json"],
+      adminEnv,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const key = JSON.parse(created.stdout) as { id: string; key: string; rpm: number };
+    expect(key).toMatchObject({ rpm: 30 });
+    const listed = await run(process.execPath, [bin, "keys", "list"], adminEnv);
+    expect(listed.stdout).toMatch(new RegExp(`${key.id}\\s+from the cli\\s+\\S+\\s+30\\s`));
+    const usage = await run(process.execPath, [bin, "usage", "--json"], {
+      TINYSCALE_API_KEY: key.key,
+      TINYSCALE_BASE_URL: edge.url,
+    });
+    expect(JSON.parse(usage.stdout)).toMatchObject({ key_id: key.id, rate_limit: { rpm: 30 } });
+    const revoked = await run(process.execPath, [bin, "keys", "revoke", key.id], adminEnv);
+    expect(revoked.stdout).toContain(`revoked ${key.id}`);
+    const refused = await run(process.execPath, [bin, "usage"], {
+      TINYSCALE_API_KEY: key.key,
+      TINYSCALE_BASE_URL: edge.url,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/403 key_revoked/);
+  });
+
   it("examples/generate.ts (SDK, run with tsx) writes an image", async () => {
     const out = join(dir, "example-ts.png");
     const tsx = join(REPO, "node_modules", ".bin", "tsx");

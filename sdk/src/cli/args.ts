@@ -1,7 +1,7 @@
 // Parses the CLI's argv into a typed command, or a UsageError that main prints with the help text.
 // node:util parseArgs does the tokenizing; this file checks values (integers, enums) and picks the command.
 import { parseArgs } from "node:util";
-import type { OutputFormat, Verifier } from "../types.js";
+import type { CreateKeyParams, OutputFormat, Verifier } from "../types.js";
 
 export class UsageError extends Error {}
 
@@ -11,6 +11,7 @@ const FORMATS: readonly OutputFormat[] = ["png", "webp", "jpeg"];
 export interface GlobalFlags {
   baseURL: string | undefined;
   apiKey: string | undefined;
+  adminToken: string | undefined;
   timeout: number | undefined;
   maxRetries: number | undefined;
   json: boolean;
@@ -32,7 +33,10 @@ export type Command =
     }
   | { name: "plan"; budgetMs: number; verifier: Verifier | undefined }
   | { name: "usage" }
-  | { name: "models" };
+  | { name: "models" }
+  | { name: "keys-list" }
+  | { name: "keys-create"; params: CreateKeyParams }
+  | { name: "keys-revoke"; id: string };
 
 export function parseCommandLine(argv: string[]): { command: Command; flags: GlobalFlags } {
   const { values, positionals } = parseArgs({
@@ -50,6 +54,14 @@ export function parseCommandLine(argv: string[]): { command: Command; flags: Glo
       json: { type: "boolean" },
       "base-url": { type: "string" },
       "api-key": { type: "string" },
+      "admin-token": { type: "string" },
+      name: { type: "string" },
+      env: { type: "string" },
+      rpm: { type: "string" },
+      burst: { type: "string" },
+      concurrency: { type: "string" },
+      quota: { type: "string" },
+      period: { type: "string" },
       timeout: { type: "string" },
       "max-retries": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -59,6 +71,7 @@ export function parseCommandLine(argv: string[]): { command: Command; flags: Glo
   const flags: GlobalFlags = {
     baseURL: values["base-url"],
     apiKey: values["api-key"],
+    adminToken: values["admin-token"],
     timeout: optionalInt(values.timeout, "--timeout", 1),
     maxRetries: optionalInt(values["max-retries"], "--max-retries", 0),
     json: values.json ?? false,
@@ -98,9 +111,40 @@ export function parseCommandLine(argv: string[]): { command: Command; flags: Glo
     case "usage":
     case "models":
       return { command: { name }, flags };
+    case "keys":
+      return { command: parseKeysCommand(rest, values), flags };
     default:
       throw new UsageError(`unknown command "${name}"`);
   }
+}
+
+type KeyFlags = Partial<
+  Record<"name" | "env" | "rpm" | "burst" | "concurrency" | "quota" | "period", string>
+>;
+
+function parseKeysCommand(rest: string[], values: KeyFlags): Command {
+  const [action, id] = rest;
+  if (action === "list") return { name: "keys-list" };
+  if (action === "revoke") {
+    if (id === undefined) throw new UsageError("keys revoke needs a key id: tinyscale keys revoke key_…");
+    return { name: "keys-revoke", id };
+  }
+  if (action !== "create") throw new UsageError('keys needs "list", "create --name NAME" or "revoke ID"');
+  if (values.name === undefined) throw new UsageError("keys create needs --name");
+  const params: CreateKeyParams = { name: values.name };
+  const environment = optionalEnum(values.env, "--env", ["live", "test"] as const);
+  if (environment !== undefined) params.environment = environment;
+  const rpm = optionalInt(values.rpm, "--rpm", 1);
+  if (rpm !== undefined) params.rpm = rpm;
+  const burst = optionalInt(values.burst, "--burst", 1);
+  if (burst !== undefined) params.burst = burst;
+  const concurrency = optionalInt(values.concurrency, "--concurrency", 1);
+  if (concurrency !== undefined) params.max_concurrent = concurrency;
+  const quota = optionalInt(values.quota, "--quota", 0);
+  if (quota !== undefined) params.credits_quota = quota;
+  const period = optionalEnum(values.period, "--period", ["day", "month"] as const);
+  if (period !== undefined) params.period = period;
+  return { name: "keys-create", params };
 }
 
 function optionalInt(value: string | undefined, flag: string, min: number): number | undefined {

@@ -47,20 +47,23 @@ export function readLocalStackFile(path: string): LocalStackFile {
 }
 
 export function resolveConnection(
-  flags: { baseURL?: string | undefined; apiKey?: string | undefined },
+  flags: { baseURL?: string | undefined; apiKey?: string | undefined; adminToken?: string | undefined },
   env: Record<string, string | undefined> = process.env,
   cwd: string = process.cwd(),
 ): CliConnection {
   const envBase = nonEmpty(env.TINYSCALE_BASE_URL);
   const envKey = nonEmpty(env.TINYSCALE_API_KEY);
   const envAdmin = nonEmpty(env.TINYSCALE_ADMIN_TOKEN);
-  const needFile = (flags.baseURL ?? envBase) === undefined || (flags.apiKey ?? envKey) === undefined;
+  const needFile =
+    (flags.baseURL ?? envBase) === undefined ||
+    (flags.apiKey ?? envKey) === undefined ||
+    (flags.adminToken ?? envAdmin) === undefined;
   const path = needFile ? findLocalStackFile(cwd) : undefined;
   const file = path === undefined ? {} : readLocalStackFile(path);
   return {
     baseURL: flags.baseURL ?? envBase ?? file.edge_url,
     apiKey: flags.apiKey ?? envKey ?? file.api_key,
-    adminToken: envAdmin ?? file.admin_token,
+    adminToken: flags.adminToken ?? envAdmin ?? file.admin_token,
     localFile: path,
   };
 }

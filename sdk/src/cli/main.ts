@@ -1,11 +1,14 @@
 // The `tinyscale` command: parses argv, builds a client from flags / env / .tinyscale/local.json, runs one
 // command, and turns every failure into one readable line on stderr plus a non-zero exit status.
+import { TinyscaleAdmin } from "../admin.js";
 import { Tinyscale } from "../client.js";
 import { APIConnectionError, APIError, APIUserAbortError, TinyscaleError } from "../core/errors.js";
 import { DEFAULT_BASE_URL } from "../core/options.js";
+import type { RetryEvent } from "../core/transport.js";
 import { parseCommandLine, UsageError } from "./args.js";
 import { runGenerate } from "./commands/generate.js";
 import { runModels, runPlan, runUsage } from "./commands/info.js";
+import { runKeysCreate, runKeysList, runKeysRevoke } from "./commands/keys.js";
 import { type CliConnection, resolveConnection } from "./config.js";
 import { HELP } from "./help.js";
 
@@ -22,20 +25,27 @@ export async function main(argv: string[]): Promise<number> {
     if (command.name === "version")
       return print(typeof __SDK_VERSION__ === "string" ? __SDK_VERSION__ : "dev", 0);
     connection = resolveConnection(flags);
-    const client = new Tinyscale({
-      apiKey: connection.apiKey,
+    const common = {
       baseURL: connection.baseURL,
       timeout: flags.timeout,
       maxRetries: flags.maxRetries,
-      onRetry: ({ retry, delayMs, error }) =>
+      onRetry: ({ retry, delayMs, error }: RetryEvent) =>
         process.stderr.write(`retry ${retry} in ${(delayMs / 1000).toFixed(1)} s after: ${error.message}\n`),
-    });
+    };
     const signal = abort.signal;
     const json = flags.json;
+    if (command.name.startsWith("keys-")) {
+      const admin = new TinyscaleAdmin({ ...common, adminToken: connection.adminToken });
+      if (command.name === "keys-list") await runKeysList(admin, { json }, signal);
+      else if (command.name === "keys-create") await runKeysCreate(admin, { ...command, json }, signal);
+      else if (command.name === "keys-revoke") await runKeysRevoke(admin, { ...command, json }, signal);
+      return 0;
+    }
+    const client = new Tinyscale({ ...common, apiKey: connection.apiKey });
     if (command.name === "generate") await runGenerate(client, { ...command, json }, signal);
     else if (command.name === "plan") await runPlan(client, { ...command, json }, signal);
     else if (command.name === "usage") await runUsage(client, { json }, signal);
-    else await runModels(client, { json }, signal);
+    else if (command.name === "models") await runModels(client, { json }, signal);
     return 0;
   } catch (error) {
     return report(error, connection);

@@ -60,7 +60,9 @@ const TOP_SHOWN = 10;
 
 export function formatGenerateSummary(result: GenerateResult, out: string): string {
   const many = result.candidates.length > FULL_TABLE_MAX;
-  const shown = many ? [...result.candidates].sort((a, b) => b.score - a.score).slice(0, TOP_SHOWN) : result.candidates;
+  const shown = many
+    ? [...result.candidates].sort((a, b) => b.score - a.score).slice(0, TOP_SHOWN)
+    : result.candidates;
   const rows = shown.map((c) => [
     c.index === result.chosenIndex ? `▶ ${c.index}` : `  ${c.index}`,
     String(c.seed),
