@@ -22,10 +22,10 @@ export function apiKeyAuth(): MiddlewareHandler<AppEnv> {
     const key = await c.get("services").keys.findByHash(await sha256Hex(token));
     if (!key) throw new TinyscaleError("invalid_api_key", "the API key is not valid");
     if (key.revoked_at !== null) {
-      throw new TinyscaleError("key_revoked", `the API key ${key.prefix}… was revoked at ${key.revoked_at}`);
+      throw new TinyscaleError("key_revoked", `this API key was revoked at ${key.revoked_at}`);
     }
     if (key.expires_at !== null && Date.parse(key.expires_at) <= Date.now()) {
-      throw new TinyscaleError("key_expired", `the API key ${key.prefix}… expired at ${key.expires_at}`);
+      throw new TinyscaleError("key_expired", `this API key expired at ${key.expires_at}`);
     }
     c.set("apiKey", key);
     await next();
