@@ -6,7 +6,7 @@ import type { AdmissionQueue } from "./admission/admission-queue.js";
 import type { Authenticator } from "./auth/authenticate.js";
 import type { BackendState } from "./backend-state.js";
 import type { AppEnv } from "./http/app-env.js";
-import { createErrorHandler, errorResponse } from "./http/error-response.js";
+import { countErrors, createErrorHandler, errorResponse } from "./http/error-response.js";
 import { requestId } from "./http/request-id.js";
 import type { Logger } from "./log/logger.js";
 import type { BackendMetrics } from "./metrics/metrics.js";
@@ -26,7 +26,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
-  app.onError(createErrorHandler(deps.logger, deps.metrics));
+  app.use(countErrors(deps.metrics));
+  app.onError(createErrorHandler(deps.logger));
   app.notFound((c) =>
     errorResponse(c, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
   );

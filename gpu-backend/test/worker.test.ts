@@ -2,14 +2,16 @@
 // crashed worker fails only its in-flight request (retryably) and is replaced.
 
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { GenerateResponseSchema, predictMs } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate, metricValue, startTestBackend, type TestBackend } from "./helpers.js";
 
 let backend: TestBackend;
 
 beforeAll(async () => {
-  // Batches of one: a 64-candidate clip request is then 192 graph runs back to back.
-  backend = await startTestBackend({ maxBatch: 1 });
+  // Default max batch (16): one clip batch finishes and decodes 16 images in a single run of a few hundred
+  // ms, so a run on the HTTP thread would show up as a loop stall far above the bound checked below.
+  backend = await startTestBackend();
 });
 afterAll(async () => {
   await backend?.close();
@@ -40,12 +42,21 @@ describe("worker thread", () => {
     const response = await long;
     expect(response.status).toBe(200);
     const elapsed = Date.now() - started;
-    const maxDelayMs = histogram.max / 1e6;
-    // The generation takes far longer than any loop stall we accept.
+    const ms = (ns: number) => ns / 1e6;
+    // A stall would last at least one graph run: the profile's finish at the full batch.
+    const longestRun = backend.profile()?.stages.finish?.[String(backend.state.maxBatch)] ?? 0;
+    console.info(
+      `event loop during a ${elapsed} ms generation: mean ${ms(histogram.mean).toFixed(1)} ms, ` +
+        `p90 ${ms(histogram.percentile(90)).toFixed(1)}, max ${ms(histogram.max).toFixed(1)}; ` +
+        `${probes} probes (worst ${worstProbeMs} ms); one finish run of ${backend.state.maxBatch} ≈ ${longestRun} ms`,
+    );
+    // Were runs on this thread, every one would stall the loop for its whole length (≈ longestRun), and
+    // the loop would be blocked most of the time. Percentiles, not the max: on a loaded 2-core machine
+    // the OS alone can deschedule the thread for a while.
     expect(elapsed).toBeGreaterThan(200);
     expect(probes).toBeGreaterThan(5);
-    expect(maxDelayMs).toBeLessThan(100);
-    expect(worstProbeMs).toBeLessThan(150);
+    expect(ms(histogram.percentile(90))).toBeLessThan(50);
+    expect(ms(histogram.mean)).toBeLessThan(30);
   });
 
   it("replaces a crashed worker; only its in-flight request fails, retryably", async () => {
@@ -71,4 +82,34 @@ describe("worker thread", () => {
     expect(backend.workerThreadIds()).not.toEqual(before);
     expect(await metricValue(backend, "tinyscale_worker_crashes_total")).toBe(1);
   });
+});
+
+describe("deadlines", () => {
+  for (const verifier of ["vhs", "clip"] as const) {
+    it(`${verifier}: stops starting batches when proposing runs late and finishes the best so far`, async () => {
+      const profile = backend.profile();
+      if (!profile) throw new Error("no profile");
+      const n = 4 * backend.state.maxBatch;
+      const least = predictMs(profile, verifier, 1).total_ms;
+      const full = predictMs(profile, verifier, n).total_ms;
+      // By the backend's own profile, time for about a quarter of the candidates.
+      const deadline = Math.round(Date.now() + least + (full - least) / 4);
+      const response = await generate(
+        backend,
+        { prompt: "late fox", n, seed: 9, verifier },
+        { authorization: "Bearer test-backend-token", "x-tinyscale-deadline": String(deadline) },
+      );
+      const body = await response.json();
+      expect(response.status, JSON.stringify(body)).toBe(200);
+      const result = GenerateResponseSchema.parse(body);
+      expect(result.n_requested).toBe(n);
+      expect(result.n).toBeGreaterThanOrEqual(1);
+      expect(result.n).toBeLessThan(n);
+      expect(result.n % backend.state.maxBatch).toBe(0); // whole batches only
+      expect(result.candidates).toHaveLength(result.n);
+      expect(result.usage.credits).toBe(result.n + 1);
+      const scores = result.candidates.map((c) => c.score);
+      expect(result.chosen_index).toBe(scores.indexOf(Math.max(...scores)));
+    });
+  }
 });

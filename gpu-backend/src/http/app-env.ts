@@ -3,5 +3,7 @@
 export type AppEnv = {
   Variables: {
     requestId: string;
+    /** Set by errorResponse so one middleware counts every error response by code. */
+    errorCode: string | undefined;
   };
 };

@@ -2,7 +2,7 @@
 // Retry-After when the error carries one. Unknown errors are logged and answered as internal_error.
 
 import { type ErrorCode, errorBody, errorStatus, TinyscaleError } from "@tinyscale/shared";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Logger } from "../log/logger.js";
 import type { BackendMetrics } from "../metrics/metrics.js";
 import type { AppEnv } from "./app-env.js";
@@ -16,19 +16,27 @@ export function errorResponse(
   const headers: Record<string, string> = {};
   if (retryAfterSeconds !== undefined)
     headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  c.set("errorCode", code);
   return c.json(errorBody(code, message, c.get("requestId") ?? "unknown"), errorStatus(code), headers);
 }
 
-export function createErrorHandler(logger: Logger, metrics: BackendMetrics) {
+/** Counts every error response (thrown or answered directly) by its code. */
+export function countErrors(metrics: BackendMetrics): MiddlewareHandler<AppEnv> {
+  return async function countErrorsMiddleware(c, next) {
+    await next();
+    const code = c.get("errorCode");
+    if (code !== undefined) metrics.errors.inc({ code });
+  };
+}
+
+export function createErrorHandler(logger: Logger) {
   return function onError(error: Error, c: Context<AppEnv>) {
     const log = logger.child({ request_id: c.get("requestId") });
     if (error instanceof TinyscaleError) {
-      metrics.errors.inc({ code: error.code });
       const level = error.status >= 500 ? "error" : "info";
       log[level]("request failed", { code: error.code, status: error.status, reason: error.message });
       return errorResponse(c, error.code, error.message, error.retryAfterSeconds);
     }
-    metrics.errors.inc({ code: "internal_error" });
     log.error("unhandled error", { error });
     return errorResponse(c, "internal_error", "internal error");
   };

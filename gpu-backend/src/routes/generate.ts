@@ -46,7 +46,6 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
     const log = deps.logger.child({ request_id: requestId });
     if (state.phase !== "ready") {
       const message = state.phase === "draining" ? "backend is shutting down" : "backend is not ready";
-      metrics.errors.inc({ code: "overloaded" });
       return errorResponse(c, "overloaded", message, 1);
     }
     const body = await readBody(c.req.raw, deps.bodyLimitBytes);
