@@ -11,6 +11,7 @@ import { runModels, runPlan, runUsage } from "./commands/info.js";
 import { runKeysCreate, runKeysList, runKeysRevoke } from "./commands/keys.js";
 import { type CliConnection, resolveConnection } from "./config.js";
 import { HELP } from "./help.js";
+import { printStatus } from "./progress.js";
 
 declare const __SDK_VERSION__: string | undefined;
 
@@ -30,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       timeout: flags.timeout,
       maxRetries: flags.maxRetries,
       onRetry: ({ retry, delayMs, error }: RetryEvent) =>
-        process.stderr.write(`retry ${retry} in ${(delayMs / 1000).toFixed(1)} s after: ${error.message}\n`),
+        printStatus(`retry ${retry} in ${(delayMs / 1000).toFixed(1)} s after: ${error.message}`),
     };
     const signal = abort.signal;
     const json = flags.json;

@@ -8,7 +8,27 @@ export interface Progress {
   stop(): void;
 }
 
+let active: Progress | undefined;
+
+/** A status line on stderr (e.g. a retry notice) that does not collide with a running spinner. */
+export function printStatus(message: string): void {
+  if (active !== undefined) active.note(message);
+  else process.stderr.write(`${message}\n`);
+}
+
 export function startProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const progress = createProgress(label, stream);
+  active = progress;
+  return {
+    note: (message) => progress.note(message),
+    stop() {
+      if (active === progress) active = undefined;
+      progress.stop();
+    },
+  };
+}
+
+function createProgress(label: string, stream: NodeJS.WriteStream): Progress {
   const started = performance.now();
   const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(1)}s`;
   if (!stream.isTTY) {
