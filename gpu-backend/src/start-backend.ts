@@ -124,6 +124,11 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
         logLevel: options.logLevel,
       },
     });
+    if (state.phase !== "loading") {
+      // Stopped or drained while the workers were loading: nothing will serve them.
+      await pool.close();
+      throw new Error(`backend ${state.phase} before it became ready`);
+    }
     const stages = await pool.measureProfile(state.maxBatch, options.profileRuns);
     state.profile = {
       bundle_id: manifest.bundle_id,
