@@ -3,7 +3,7 @@
 import { type CommonOptions, resolveTransportConfig } from "./core/options.js";
 import { type RequestOptions, Transport } from "./core/transport.js";
 import { readEnv } from "./internal/env.js";
-import { type GenerateResult, generate } from "./resources/generate.js";
+import { type GenerateResult, generate, type ImageTransport } from "./resources/generate.js";
 import { models } from "./resources/models.js";
 import { plan } from "./resources/plan.js";
 import { usage } from "./resources/usage.js";
@@ -12,11 +12,18 @@ import type { GenerateParams, ModelsResponse, PlanParams, PlanResponse, UsageRes
 export interface ClientOptions extends CommonOptions {
   /** A `ts_live_…` / `ts_test_…` key; default `TINYSCALE_API_KEY`. */
   apiKey?: string | undefined;
+  /**
+   * `"bytes"` (default): the image is the body, metadata in `X-Tinyscale-Metadata` — smallest and fastest.
+   * `"b64_json"`: one JSON body; use it behind a proxy that drops that header, or a cross-origin
+   * browser page when the server does not list it in `Access-Control-Expose-Headers`.
+   */
+  imageTransport?: ImageTransport | undefined;
 }
 
 export class Tinyscale {
   readonly baseURL: string;
   readonly #transport: Transport;
+  readonly #imageTransport: ImageTransport;
 
   constructor(options: ClientOptions = {}) {
     const config = resolveTransportConfig(options, {
@@ -26,11 +33,12 @@ export class Tinyscale {
     });
     this.baseURL = config.baseURL;
     this.#transport = new Transport(config);
+    this.#imageTransport = options.imageTransport ?? "bytes";
   }
 
   /** Generates `n` candidates (or as many as fit `budget_ms`), scores them and returns the winner's image. */
   generate(params: GenerateParams, options?: RequestOptions): Promise<GenerateResult> {
-    return generate(this.#transport, params, options);
+    return generate(this.#transport, params, options, this.#imageTransport);
   }
 
   /** How many candidates fit `budget_ms`, and the predicted time per stage. Costs no credits. */

@@ -22,5 +22,5 @@ export {
 } from "./core/errors.js";
 export { DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from "./core/options.js";
 export type { FetchFunction, RequestOptions, RetryEvent } from "./core/transport.js";
-export type { GenerateResult } from "./resources/generate.js";
+export type { GenerateResult, ImageTransport } from "./resources/generate.js";
 export type * from "./types.js";

@@ -100,6 +100,15 @@ describe("SDK against the real stack", () => {
     expect(result.requestId).toMatch(/\S/);
   });
 
+  it('imageTransport "b64_json" gets the same image as bytes for the same seed', async () => {
+    const bytes = new Tinyscale({ apiKey, baseURL: edge.url });
+    const b64 = new Tinyscale({ apiKey, baseURL: edge.url, imageTransport: "b64_json" });
+    const params = { prompt: "a quiet harbour", n: 2, seed: 9 };
+    const [first, second] = [await bytes.generate(params), await b64.generate(params)];
+    expect(second.image).toEqual(first.image);
+    expect(second.candidates).toEqual(first.candidates);
+  });
+
   it("budgets, plan, usage and models answer from the edge", async () => {
     const client = new Tinyscale({ apiKey, baseURL: edge.url });
     const plan = await client.plan({ budget_ms: 5_000 });

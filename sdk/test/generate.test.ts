@@ -85,6 +85,24 @@ describe("generate", () => {
     expect(result).toMatchObject({ width: 8, height: 4, chosenIndex: 1, requestId: "req_test" });
   });
 
+  it('imageTransport "b64_json" asks for one JSON body', async () => {
+    const png = encodePng(8, 4);
+    const body = {
+      ...METADATA,
+      image: { ...METADATA.image, width: 8, height: 4, b64_json: Buffer.from(png).toString("base64") },
+    };
+    const { fetch, calls } = countingFetch([jsonResponse(200, body)]);
+    const client = new Tinyscale({
+      apiKey: "k",
+      baseURL: "http://api.test",
+      fetch,
+      imageTransport: "b64_json",
+    });
+    const result = await client.generate({ prompt: "x", n: 2 });
+    expect(JSON.parse(calls[0]?.body ?? "")).toMatchObject({ response_format: "b64_json" });
+    expect(result.image).toEqual(png);
+  });
+
   it("an image answer without metadata is InvalidResponseError, not retried", async () => {
     const { fetch, calls } = countingFetch(() => bytesResponse(encodePng(2, 2), null));
     const client = new Tinyscale({ apiKey: "k", baseURL: "http://api.test", fetch });

@@ -42,16 +42,20 @@ export interface GenerateResult {
   created: number;
 }
 
+/** How the image travels: raw bytes + metadata header (default), or base64 inside one JSON body. */
+export type ImageTransport = "bytes" | "b64_json";
+
 export async function generate(
   transport: Transport,
   params: GenerateParams,
   options?: RequestOptions,
+  imageTransport: ImageTransport = "bytes",
 ): Promise<GenerateResult> {
   const response = await transport.request(
     {
       method: "POST",
       path: "/v1/generate",
-      body: { ...params, response_format: "bytes" },
+      body: { ...params, response_format: imageTransport },
       accept: "image/png, image/webp, image/jpeg, application/json",
     },
     options,
