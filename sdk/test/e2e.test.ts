@@ -109,6 +109,18 @@ describe("SDK against the real stack", () => {
     expect(second.candidates).toEqual(first.candidates);
   });
 
+  it("the same Idempotency-Key replays the stored result without a second charge", async () => {
+    const client = new Tinyscale({ apiKey, baseURL: edge.url });
+    const params = { prompt: "a paper crane", n: 2, seed: 3 };
+    const first = await client.generate(params, { idempotencyKey: "e2e-replay-1" });
+    const usedAfterFirst = (await client.usage()).credits_used;
+    const again = await client.generate(params, { idempotencyKey: "e2e-replay-1" });
+    expect(first.replayed).toBe(false);
+    expect(again.replayed).toBe(true);
+    expect(again.image).toEqual(first.image);
+    expect((await client.usage()).credits_used).toBe(usedAfterFirst);
+  });
+
   it("budgets, plan, usage and models answer from the edge", async () => {
     const client = new Tinyscale({ apiKey, baseURL: edge.url });
     const plan = await client.plan({ budget_ms: 5_000 });

@@ -67,6 +67,7 @@ describe("generate", () => {
       requestId: "req_gen",
       model: "tiny",
       created: 1_796_000_000,
+      replayed: false,
     });
   });
 

@@ -40,6 +40,8 @@ export interface GenerateResult {
   model: string;
   /** Unix seconds. */
   created: number;
+  /** True when the edge answered from its Idempotency-Key store (a retry of a finished call: not charged again). */
+  replayed: boolean;
 }
 
 /** How the image travels: raw bytes + metadata header (default), or base64 inside one JSON body. */
@@ -112,5 +114,6 @@ function toResult(body: GenerateMetadata, image: Uint8Array, response: RawRespon
     requestId: response.requestId ?? body.id,
     model: body.model,
     created: body.created,
+    replayed: response.headers.get("idempotent-replayed") === "true",
   };
 }
