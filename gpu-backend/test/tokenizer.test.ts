@@ -64,6 +64,14 @@ describe("text encoder tokenization", () => {
     if (bos !== undefined) expect(inputIds[0]).toBe(BigInt(bos));
   });
 
+  it("lower-cases and strips the prompt for the text encoder, as SANA's pipeline does", () => {
+    const lower = tokenizeForTextEncoder(text, manifest, "a red fox").inputIds;
+    expect(tokenizeForTextEncoder(text, manifest, "  A Red FOX ").inputIds).toEqual(lower);
+    // The verifier sees the prompt as typed.
+    const typed = tokenizeVerifierTemplate(verifier, manifest, "A Red FOX").suffixIds;
+    expect(typed).not.toEqual(tokenizeVerifierTemplate(verifier, manifest, "a red fox").suffixIds);
+  });
+
   it("truncates long prompts to max_length", () => {
     const { inputIds, attentionMask, textLength } = tokenizeForTextEncoder(
       text,

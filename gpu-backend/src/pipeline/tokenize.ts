@@ -13,9 +13,14 @@ export interface PromptTokens {
   suffixIds: number[];
 }
 
-/** Text-encoder ids: `"\n".join(complex_human_instruction) + prompt`, right-padded or truncated. */
-export function tokenizeForTextEncoder(tokenizer: TemplateTokenizer, manifest: Manifest, prompt: string) {
+/**
+ * Text-encoder ids: `"\n".join(complex_human_instruction) + prompt`, right-padded or truncated. The prompt
+ * is lower-cased and stripped first, as SanaSprintPipeline's _text_preprocessing (clean_caption=False) does
+ * before Gemma sees it (docs/contracts.md, Changes: export); the verifier keeps the original case.
+ */
+export function tokenizeForTextEncoder(tokenizer: TemplateTokenizer, manifest: Manifest, original: string) {
   const te = manifest.text_encoder;
+  const prompt = original.toLowerCase().trim();
   const parts: TextPart[] = [];
   if (te.complex_human_instruction.length > 0) {
     parts.push({ text: te.complex_human_instruction.join("\n"), trusted: true });
