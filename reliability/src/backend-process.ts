@@ -122,3 +122,28 @@ export async function startBackendProcess(options: BackendProcessOptions = {}): 
   }
   return backend;
 }
+
+/** Runs the backend CLI until it exits (start-up refusals), returning its exit code and output. */
+export function runUntilExit(
+  options: BackendProcessOptions,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [BACKEND_SERVER], {
+    env: childEnv(options),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`backend still running after ${timeoutMs} ms:\n${output.join("")}`));
+    }, timeoutMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: output.join(""), ms: Date.now() - started });
+    });
+  });
+}
