@@ -56,6 +56,8 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
     }
     const plan = planGeneration(request, first.profile, services.config, receivedAtMs);
     const credits = reserveCreditsFor(plan.n);
+    // Ledger rows are written under waitUntil, never awaited: D1's primary may be far from this colo, and
+    // the KeyMeter (not the ledger) is what enforces the quota.
     const ledger = (
       row: Omit<LedgerRow, "requestId" | "keyId" | "idempotencyKey" | "startedAt" | "durationMs">,
     ) =>
@@ -92,7 +94,6 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
           ? { retryAfterSeconds: admission.retryAfterSeconds }
           : {}),
       });
-      // Denials are not awaited: a flood of refused requests must not wait on D1 writes.
       void ledger({
         ...unforwarded,
         outcome: "denied",
@@ -138,7 +139,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
             credits: used.credits ?? credits,
             ...(idempotency ? { response: stored } : {}),
           });
-          await ledger({
+          void ledger({
             outcome: "charged",
             status: result.status,
             code: null,
@@ -156,7 +157,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
             error instanceof TinyscaleError
               ? error
               : new TinyscaleError("internal_error", "forwarding failed unexpectedly");
-          await ledger({
+          void ledger({
             ...unforwarded,
             outcome: "refunded",
             status: failure.status,
