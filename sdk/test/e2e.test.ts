@@ -112,13 +112,15 @@ describe("SDK against the real stack", () => {
   it("the same Idempotency-Key replays the stored result without a second charge", async () => {
     const client = new Tinyscale({ apiKey, baseURL: edge.url });
     const params = { prompt: "a paper crane", n: 2, seed: 3 };
+    const usedBefore = (await client.usage()).credits_used;
     const first = await client.generate(params, { idempotencyKey: "e2e-replay-1" });
-    const usedAfterFirst = (await client.usage()).credits_used;
     const again = await client.generate(params, { idempotencyKey: "e2e-replay-1" });
     expect(first.replayed).toBe(false);
     expect(again.replayed).toBe(true);
     expect(again.image).toEqual(first.image);
-    expect((await client.usage()).credits_used).toBe(usedAfterFirst);
+    // Charged once: n + 1 credits for the first call, nothing for the replay.
+    expect((await client.usage()).credits_used - usedBefore).toBe(first.usage.credits);
+    expect(first.usage.credits).toBe(3);
   });
 
   it("budgets, plan, usage and models answer from the edge", async () => {
