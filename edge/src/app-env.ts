@@ -22,7 +22,7 @@ export interface AppEnv {
     receivedAtMs: number;
     services: Services;
     apiKey: StoredKey;
-    /** RateLimit headers computed by the meter, added to the response whatever its status. */
+    /** RateLimit (from the meter) and Server-Timing headers, added to the response whatever its status. */
     meterHeaders: Record<string, string>;
   };
 }

@@ -48,6 +48,9 @@ describe("signed forwarding", () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get("x-request-id")).toBe("client-id-1");
+    expect(response.headers.get("server-timing")).toMatch(
+      /^auth;dur=\d+, plan;dur=\d+, meter;dur=\d+, backend;dur=\d+, settle;dur=\d+$/,
+    );
     const body = (await response.json()) as {
       n: number;
       usage: { credits: number };

@@ -20,6 +20,7 @@ import type { StoredResponse } from "../meter/meter-types.js";
 import { rateLimitHeaders } from "../meter/rate-limit-headers.js";
 import type { LedgerRow } from "../meter/usage-ledger.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
+import { PhaseTimer } from "../middleware/server-timing.js";
 import { readJsonBody } from "./read-json-body.js";
 
 // A reservation outlives the forwarding timeout by this much before the meter frees it on its own.
@@ -49,6 +50,9 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
     const { value: request, raw } = await readJsonBody(c, GenerateRequestSchema);
     const idempotency = await idempotencyClaim(c.req.header("idempotency-key"), "POST", GENERATE_PATH, raw);
 
+    // Up to here: key lookup and body validation. Workers' clock advances on I/O, which is what we time.
+    const timer = new PhaseTimer(receivedAtMs);
+    timer.mark("auth");
     const ranked = await services.backends.ranked(requestId);
     const first = ranked[0];
     if (!first) {
@@ -79,6 +83,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
           }),
       );
 
+    timer.mark("plan");
     const admission = await services.meter.admit(key.id, {
       requestId,
       limits,
@@ -86,7 +91,8 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
       leaseMs: plan.timeoutMs + LEASE_SLACK_MS,
       ...(idempotency ? { idempotency } : {}),
     });
-    c.set("meterHeaders", rateLimitHeaders(admission.snapshot));
+    timer.mark("meter");
+    c.set("meterHeaders", { ...rateLimitHeaders(admission.snapshot), "Server-Timing": timer.header() });
     const unforwarded = { creditsCharged: 0, nRequested: plan.n, nRun: null, backend: null, backendMs: null };
     if (admission.kind === "denied") {
       const error = new TinyscaleError(admission.code, admission.message, {
@@ -133,6 +139,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
           }
           const { headers, body } = annotatePlannedMs(kept, result.body, plan.plannedMs);
           const stored: StoredResponse = { status: result.status, headers, body };
+          timer.mark("backend");
           const settlement = await services.meter.settle(key.id, {
             requestId,
             limits,
@@ -150,6 +157,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
             backend: result.backend,
             backendMs: result.backendMs,
           });
+          timer.mark("settle");
           return { ok: true as const, stored, snapshot: settlement.snapshot };
         } catch (error) {
           const refund = await services.meter.refund(key.id, requestId, limits);
@@ -169,7 +177,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
       })(),
     );
     const outcome = await settled;
-    c.set("meterHeaders", rateLimitHeaders(outcome.snapshot));
+    c.set("meterHeaders", { ...rateLimitHeaders(outcome.snapshot), "Server-Timing": timer.header() });
     if (!outcome.ok) {
       if (outcome.error.code === "internal_error") throw outcome.cause;
       throw outcome.error;
