@@ -228,4 +228,13 @@ describe("the CLI and the examples against the real stack", () => {
     expect(result.stdout).toContain(`wrote ${out}: ${size.width}x${size.height} image/png`);
     expect(result.stdout).toMatch(/▶ #\d+\s+seed \d+\s+score -?[\d.e-]+\s+(yes|no)/);
   });
+  it("examples/generate.sh reports an API error in one line and exits 1", async () => {
+    const result = await run("bash", [join(REPO, "examples", "generate.sh"), "x", join(dir, "never.png")], {
+      TINYSCALE_API_KEY: "ts_test_not_a_real_key",
+      TINYSCALE_BASE_URL: edge.url,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error 401 invalid_api_key: .+ \(request req_\w+\)$/m);
+    expect(existsSync(join(dir, "never.png"))).toBe(false);
+  });
 });
