@@ -12,6 +12,8 @@ CREATE TABLE IF NOT EXISTS period (id INTEGER PRIMARY KEY CHECK (id = 1), start_
 CREATE TABLE IF NOT EXISTS reservations (request_id TEXT PRIMARY KEY, credits INTEGER NOT NULL, expires_ms INTEGER NOT NULL, idem_key TEXT);
 CREATE TABLE IF NOT EXISTS idempotency (idem_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, request_id TEXT NOT NULL, state TEXT NOT NULL, status INTEGER, headers TEXT, expires_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS idempotency_chunks (idem_key TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (idem_key, seq));
+CREATE INDEX IF NOT EXISTS reservations_expiry ON reservations (expires_ms);
+CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_ms);
 `;
 
 export interface Reservation {
