@@ -3,6 +3,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["shared", "gpu-backend", "edge", "sdk", "examples", "bench", "reliability"],
+    projects: ["shared", "gpu-backend", "edge", "sdk", "examples", "bench", "reliability", "infra"],
   },
 });

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
+import { DRAIN_SECONDS } from "./backend-facts.js";
 import { infraDir, repoRoot } from "./repo-paths.js";
 
 const Healthcheck = z.object({ test: z.array(z.string()) });
@@ -27,6 +28,7 @@ const Service = z.object({
   ports: z.array(z.string()).optional(),
   depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
   deploy: z.unknown().optional(),
+  stop_grace_period: z.string().optional(),
 });
 const Compose = z.object({ services: z.record(z.string(), Service) });
 const GpuDevices = z.object({
@@ -74,6 +76,11 @@ describe("compose.yaml", () => {
     expect(backend.environment.TINYSCALE_EP).toBe("cuda");
     expect(backend.expose).toEqual([backend.environment.PORT]);
     expect(backend.healthcheck?.test.join(" ")).toContain("process.env.PORT+'/readyz'");
+  });
+
+  it("waits for the backend's SIGTERM drain before killing it", () => {
+    const grace = /^(\d+)s$/.exec(service("backend").stop_grace_period ?? "")?.[1];
+    expect(Number(grace)).toBeGreaterThanOrEqual(DRAIN_SECONDS);
   });
 
   it("reserves exactly one GPU for the backend (one process per GPU)", () => {

@@ -11,8 +11,8 @@ import { parse, parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { freePort } from "../../scripts/local/free-port.js";
 import { waitForOk } from "../../scripts/local/wait-http.js";
+import { DRAIN_SECONDS, HPA_METRIC } from "./backend-facts.js";
 import { finalStage, healthcheck, readDockerfile } from "./dockerfile.js";
-import { DRAIN_SECONDS, HPA_METRIC } from "./k8s-expectations.js";
 import { infraDir, repoRoot, tinyBundle } from "./repo-paths.js";
 import { type ImageProcess, imageCommand, runImage, stopImage } from "./run-image.js";
 

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
+import { DRAIN_SECONDS, HPA_METRIC } from "./backend-facts.js";
 import { envOf, finalStage, readDockerfile } from "./dockerfile.js";
-import { DRAIN_SECONDS, HPA_METRIC } from "./k8s-expectations.js";
 import { infraDir } from "./repo-paths.js";
 
 const k8sDir = join(infraDir, "k8s");

@@ -2,27 +2,18 @@
 // budgets through the SDK, prints what each request did, writes the images to out/, stops, exits 0.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import type { RetryEvent } from "tinyscale";
 import { assertBuilt, NotBuiltError } from "../local/prerequisites.js";
 import { repoRoot } from "../local/repo-root.js";
+import { chooseBudgets } from "./budgets.js";
 import { checkImage, extensionFor } from "./image-file.js";
-import { renderTable } from "./table.js";
+import { type DemoRow, printRows } from "./report.js";
 
 const PROMPTS = [
   "a red fox in the snow",
   "a lighthouse at dusk, oil painting",
   "a bowl of ramen, studio photo",
 ];
-/** Two budgets: a tight one (few candidates) and a looser one (more candidates in the same call). */
-const BUDGETS_MS = budgetsFromEnv() ?? [150, 600];
-
-function budgetsFromEnv(): number[] | undefined {
-  const raw = process.env.TINYSCALE_DEMO_BUDGETS;
-  if (!raw) return undefined;
-  const budgets = raw.split(",").map(Number);
-  if (budgets.some((b) => !Number.isInteger(b) || b <= 0))
-    throw new Error(`TINYSCALE_DEMO_BUDGETS: "${raw}"`);
-  return budgets;
-}
 
 const slug = (text: string) =>
   text
@@ -30,8 +21,11 @@ const slug = (text: string) =>
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "")
     .slice(0, 32);
-const ms = (value: number | undefined | null) =>
-  value === undefined || value === null ? "-" : value.toFixed(0);
+
+function describeRetry(event: RetryEvent): string {
+  const { status, code } = event.error;
+  return `attempt ${event.retry + 1} in ${event.delayMs.toFixed(0)} ms after ${status ?? "no answer"} ${code ?? ""}`.trim();
+}
 
 async function main(): Promise<void> {
   assertBuilt(repoRoot);
@@ -44,62 +38,54 @@ async function main(): Promise<void> {
   const started = performance.now();
   const stack = await startLocalStack({ repoRoot, logDir: outDir, keyName: "demo" });
   console.log(
-    `stack up in ${ms(performance.now() - started)} ms: edge ${stack.edgeUrl}, backend ${stack.backendUrl}`,
+    `stack up in ${(performance.now() - started).toFixed(0)} ms (the backend measures its latency profile at start-up)`,
+  );
+  console.log(
+    `  edge ${stack.edgeUrl} · backend ${stack.backendUrl} · dev key ${stack.apiKey.slice(0, 12)}…`,
   );
   try {
-    const client = new Tinyscale({ apiKey: stack.apiKey, baseURL: stack.edgeUrl });
-    const rows: string[][] = [];
+    // A busy machine can miss a tight deadline (504) now and then; the SDK retries those, visibly.
+    const client = new Tinyscale({
+      apiKey: stack.apiKey,
+      baseURL: stack.edgeUrl,
+      maxRetries: 4,
+      onRetry: (event) => console.log(`  (retrying: ${describeRetry(event)})`),
+    });
+    const budgets = await chooseBudgets(client, process.env.TINYSCALE_DEMO_BUDGETS);
+    console.log(`budgets: ${budgets.join(" ms and ")} ms (from this machine's measured profile)`);
+    // The first budgeted request through a fresh edge also loads the backend's profile and the key's
+    // meter; one untimed request with the looser budget keeps that one-off cost out of the table.
+    await client.generate({ prompt: "warm-up", budget_ms: Math.max(...budgets), seed: 0 });
+    const rows: DemoRow[] = [];
     for (const [p, prompt] of PROMPTS.entries()) {
-      for (const budget of BUDGETS_MS) {
-        const seed = 1000 + p;
+      for (const budget of budgets) {
         const wall = performance.now();
-        const result = await client.generate({ prompt, budget_ms: budget, seed });
-        const roundTrip = performance.now() - wall;
+        const result = await client.generate({ prompt, budget_ms: budget, seed: 1000 + p });
+        const roundTripMs = performance.now() - wall;
         checkImage(result.image, result.mimeType, result.width, result.height);
-        const file = join(outDir, `${p + 1}-${slug(prompt)}-${budget}ms.${extensionFor(result.mimeType)}`);
-        writeFileSync(file, result.image);
-        const scores = result.candidates
-          .map(
-            (c, i) => `${c.score >= 0 ? "+" : ""}${c.score.toFixed(2)}${i === result.chosenIndex ? "*" : ""}`,
-          )
-          .join(" ");
-        const t = result.timings;
-        rows.push([
-          prompt,
-          `${budget}`,
-          `${result.n}`,
-          `${result.chosenIndex} (seed ${result.candidates[result.chosenIndex]?.seed ?? "?"})`,
-          scores,
-          ms(result.plannedMs),
-          ms(t.total_ms),
-          `${ms(t.text_encode_ms)}/${ms(t.propose_ms)}/${ms(t.finish_ms)}/${ms(t.encode_ms)}`,
-          ms(roundTrip),
-          relative(process.cwd(), file),
-        ]);
+        const name = `${p + 1}-${slug(prompt)}-${budget}ms.${extensionFor(result.mimeType)}`;
+        writeFileSync(join(outDir, name), result.image);
+        rows.push({ prompt, budget, result, roundTripMs, file: name });
       }
     }
-    console.log(
-      `\n${renderTable(
-        [
-          { header: "prompt" },
-          { header: "budget ms", align: "right" },
-          { header: "N", align: "right" },
-          { header: "chosen" },
-          { header: "scores (* = chosen)" },
-          { header: "planned ms", align: "right" },
-          { header: "backend ms", align: "right" },
-          { header: "text/propose/finish/encode ms" },
-          { header: "round trip ms", align: "right" },
-          { header: "image" },
-        ],
-        rows,
+    printRows(rows, relative(process.cwd(), outDir) || ".");
+    const resultsFile = join(outDir, "demo-results.json");
+    writeFileSync(
+      resultsFile,
+      `${JSON.stringify(
+        // `file` is relative to this JSON file's folder; the image bytes are in that file, not here.
+        rows.map(({ result, ...row }) => ({ ...row, ...result, image: undefined })),
+        null,
+        2,
       )}\n`,
     );
     const usage = await client.usage();
     console.log(
       `credits used by the demo key: ${usage.credits_used} of ${usage.credits_quota} (N + 1 per request)`,
     );
-    console.log(`${rows.length} images written to ${relative(process.cwd(), outDir) || "."}/`);
+    console.log(
+      `${rows.length} images and every candidate's score in ${relative(process.cwd(), resultsFile)}, written to ${relative(process.cwd(), outDir) || "."}/`,
+    );
   } finally {
     await stack.close();
   }

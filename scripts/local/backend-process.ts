@@ -1,7 +1,7 @@
 // Runs the gpu-backend as its own process — the same `node gpu-backend/dist/server.js` the container
 // runs — on loopback, and stops it with SIGTERM so its drain runs as it would in production.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitForOk } from "./wait-http.js";
 
@@ -18,12 +18,23 @@ export interface BackendSettings {
 
 export interface RunningBackend {
   url: string;
+  /** SIGTERM and wait for the drain to finish (SIGKILL after 30 s). */
   stop(): Promise<void>;
+  /** SIGTERM without waiting, for exit paths that cannot await: the backend drains on its own. */
+  signalStop(): void;
+}
+
+function logTail(path: string): string {
+  try {
+    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-15).join("\n  ");
+  } catch {
+    return "(no log)";
+  }
 }
 
 export async function startBackend(settings: BackendSettings): Promise<RunningBackend> {
-  const log = createWriteStream(settings.logFile, { flags: "a" });
-  const tail: string[] = [];
+  // The log file, not a pipe: the backend keeps logging through its drain even if this process is gone.
+  const logFd = openSync(settings.logFile, "a");
   const child = spawn(process.execPath, [join(settings.repoRoot, "gpu-backend", "dist", "server.js")], {
     cwd: settings.repoRoot,
     env: {
@@ -35,18 +46,12 @@ export async function startBackend(settings: BackendSettings): Promise<RunningBa
       TINYSCALE_SIGNING_SECRET: settings.signingSecret,
       TINYSCALE_BACKEND_TOKEN: settings.backendToken,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", logFd, logFd],
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.on("data", (chunk: Buffer) => {
-      log.write(chunk);
-      tail.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-      tail.splice(0, Math.max(0, tail.length - 20));
-    });
-  }
+  closeSync(logFd);
   let exitReason: string | undefined;
   child.once("exit", (code, signal) => {
-    exitReason = `gpu-backend exited (${signal ?? `code ${code}`}) before it was ready:\n  ${tail.join("\n  ")}`;
+    exitReason = `gpu-backend exited (${signal ?? `code ${code}`}) before it was ready; ${settings.logFile}:\n  ${logTail(settings.logFile)}`;
   });
   const url = `http://127.0.0.1:${settings.port}`;
   try {
@@ -56,14 +61,13 @@ export async function startBackend(settings: BackendSettings): Promise<RunningBa
     });
   } catch (error) {
     await stopChild(child);
-    log.end();
     throw error;
   }
   return {
     url,
-    stop: async () => {
-      await stopChild(child);
-      log.end();
+    stop: () => stopChild(child),
+    signalStop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     },
   };
 }

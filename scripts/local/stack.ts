@@ -62,7 +62,15 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     await backend.stop();
     throw error;
   }
+  // Miniflare's own SIGINT/SIGTERM hook disposes workerd and exits at once, before any async handler
+  // of ours could await the backend: so on a signal, SIGTERM the backend synchronously (it drains on
+  // its own), then let Miniflare finish. On a normal close both are awaited.
+  const onSignal = () => backend.signalStop();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.prependListener(signal, onSignal);
+  process.once("exit", onSignal);
   const close = async () => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeListener(signal, onSignal);
+    process.removeListener("exit", onSignal);
     await edge.close();
     await backend.stop();
   };

@@ -36,7 +36,12 @@ async function main(): Promise<void> {
     pid: process.pid,
     started_at: new Date().toISOString(),
   });
-  const body = JSON.stringify({ prompt: "a red fox in the snow", budget_ms: 1000, seed: 42 });
+  const body = JSON.stringify({
+    prompt: "a red fox in the snow",
+    budget_ms: 500,
+    seed: 42,
+    response_format: "bytes",
+  });
   console.log(
     [
       "",
@@ -46,24 +51,27 @@ async function main(): Promise<void> {
       `  admin token      ${stack.adminToken}`,
       `  written to       ${file}`,
       "",
-      "try it:",
+      "try it (the image goes to fox.png, its N, scores and timings are in the metadata header):",
       `  curl -sS ${stack.edgeUrl}/v1/generate -H 'Authorization: Bearer ${stack.apiKey}' \\`,
-      `    -H 'Content-Type: application/json' -d '${body}' | head -c 600; echo`,
+      `    -H 'Content-Type: application/json' -d '${body}' \\`,
+      "    -o fox.png -D - | grep -i '^x-tinyscale-metadata'",
+      "or with the SDK's CLI, which reads .tinyscale/local.json:",
+      '  node sdk/bin/tinyscale.js generate "a red fox in the snow" --budget 500 --out fox.png',
       "",
       "Ctrl-C stops everything.",
     ].join("\n"),
   );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping …`);
+  // Synchronous on purpose: Miniflare's signal hook exits the process right after the listeners that
+  // were added before it, so this runs first (prepended) and must not await. The stack's own
+  // prepended hook SIGTERMs the backend, which drains by itself.
+  const onSignal = (signal: NodeJS.Signals) => {
     removeLocalFile(repoRoot);
-    await stack.close();
-    process.exit(0);
+    console.log(
+      `\n${signal}: stopping the edge; the gpu-backend drains and exits (log: ${stack.backendLog})`,
+    );
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.prependListener("SIGINT", onSignal);
+  process.prependListener("SIGTERM", onSignal);
 }
 
 main().catch((error: unknown) => {

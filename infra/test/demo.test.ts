@@ -1,0 +1,71 @@
+// `npm run demo`'s script end to end (the build step before it is `npm run build`, already done by the
+// test command): it exits 0, prints its table, and every image it writes is a valid PNG whose recorded
+// candidates make sense. Plus the "not built yet" path a fresh clone without a build would take.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { checkImage } from "../../scripts/demo/image-file.js";
+import { missingPieces, NotBuiltError } from "../../scripts/local/prerequisites.js";
+import { repoRoot } from "./repo-paths.js";
+
+const run = promisify(execFile);
+
+const Result = z.object({
+  prompt: z.string(),
+  budget: z.number(),
+  file: z.string(),
+  mimeType: z.string(),
+  width: z.number(),
+  height: z.number(),
+  n: z.number(),
+  nRequested: z.number(),
+  chosenIndex: z.number(),
+  candidates: z.array(z.object({ index: z.number(), seed: z.number(), score: z.number() })),
+});
+
+describe("npm run demo", () => {
+  const outDir = mkdtempSync(join(tmpdir(), "tinyscale-demo-"));
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it("runs the stack, prints the table, writes valid images, stops and exits 0", async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/demo/run-demo.ts"], {
+      cwd: repoRoot,
+      env: { ...process.env, TINYSCALE_DEMO_OUT: outDir },
+      timeout: 100_000,
+    });
+    expect(stdout).toMatch(/^prompt\s+budget\s+N\s+chosen\s+chosen score\s+all N scores/m);
+    const results = z
+      .array(Result)
+      .parse(JSON.parse(readFileSync(join(outDir, "demo-results.json"), "utf8")));
+    expect(results).toHaveLength(6);
+    expect(new Set(results.map((r) => r.budget)).size).toBe(2);
+    for (const result of results) {
+      checkImage(readFileSync(join(outDir, result.file)), result.mimeType, result.width, result.height);
+      expect(result.candidates).toHaveLength(result.n);
+      expect(result.n).toBeLessThanOrEqual(result.nRequested);
+      const best = Math.max(...result.candidates.map((c) => c.score));
+      expect(result.candidates[result.chosenIndex]?.score).toBe(best);
+      expect(stdout).toContain(result.file);
+    }
+    // The looser budget plans more candidates than the tight one, prompt by prompt.
+    for (const prompt of new Set(results.map((r) => r.prompt))) {
+      const [tight, loose] = results.filter((r) => r.prompt === prompt).sort((a, b) => a.budget - b.budget);
+      expect(loose?.nRequested).toBeGreaterThan(tight?.nRequested ?? Number.POSITIVE_INFINITY);
+    }
+  });
+
+  it("names what is missing and the command that builds it when run before a build", () => {
+    const empty = mkdtempSync(join(tmpdir(), "tinyscale-unbuilt-"));
+    const missing = missingPieces(empty);
+    rmSync(empty, { recursive: true });
+    expect(missing.map((m) => m.what).join(" ")).toContain("gpu-backend/dist/server.js");
+    expect(new NotBuiltError(missing).message).toMatch(
+      /^not built yet: .*\n {2}fix: npm ci && .*npm run build/,
+    );
+    expect(missingPieces(repoRoot)).toEqual([]);
+  });
+});
