@@ -39,4 +39,5 @@ class ClipFeatures(Float32Buffers):
 
 def build_clip(kwargs: dict, dtype: torch.dtype = torch.float32) -> CLIPVisionModel:
     config = CLIPVisionConfig(**kwargs, attn_implementation="eager")
-    return CLIPVisionModel(config).to(dtype).eval()
+    model = CLIPVisionModel(config)
+    return (model if dtype == torch.float32 else model.to(dtype)).eval()

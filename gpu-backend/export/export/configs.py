@@ -103,6 +103,15 @@ def _tiny() -> BundleConfig:
     )
 
 
+def _sana_sprint_chi() -> list[str]:
+    """The complex human instruction SanaSprintPipeline prepends by default (read from its signature)."""
+    import inspect
+
+    from diffusers import SanaSprintPipeline
+
+    return list(inspect.signature(SanaSprintPipeline.__call__).parameters["complex_human_instruction"].default)
+
+
 def _real() -> BundleConfig:
     return BundleConfig(
         name="real",
@@ -151,7 +160,7 @@ def _real() -> BundleConfig:
         # SANA: len(tok(CHI)) + 300 - 2 ≈ 500 ids, embeddings cut to [0] + last 299
         text_max_length=500,
         text_output_length=300,
-        complex_human_instruction=[],  # filled from diffusers' SanaSprintPipeline default at build time
+        complex_human_instruction=_sana_sprint_chi(),
         max_batch=16,
         prefix_len=64,  # Qwen2.5 tokenizer estimate until a real tokenizer is copied in
     )

@@ -35,4 +35,5 @@ class VaeDecode(nn.Module):
 
 
 def build_vae(kwargs: dict, dtype: torch.dtype = torch.float32) -> AutoencoderDC:
-    return AutoencoderDC(**kwargs).to(dtype).eval()
+    model = AutoencoderDC(**kwargs)
+    return (model if dtype == torch.float32 else model.to(dtype)).eval()

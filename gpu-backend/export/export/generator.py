@@ -108,7 +108,8 @@ class SanaSplit(nn.Module):
 
 
 def build_transformer(kwargs: dict, dtype: torch.dtype = torch.float32) -> SanaTransformer2DModel:
-    return SanaTransformer2DModel(**kwargs).to(dtype).eval()
+    model = SanaTransformer2DModel(**kwargs)
+    return (model if dtype == torch.float32 else model.to(dtype)).eval()
 
 
 def timestep_constants() -> dict[str, float]:

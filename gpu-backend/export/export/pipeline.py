@@ -79,7 +79,9 @@ def build_upstream(cfg: BundleConfig, seed: int, device: torch.device | str = "c
 
 def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, yes_id: int, no_id: int) -> dict[str, nn.Module]:
     for module in (up.transformer, up.vae, up.text_encoder, up.llm, up.clip, up.vhs_connector, up.clip_connector, up.ae_connector):
-        module.to(dtype).eval()
+        if dtype != torch.float32:  # (a no-op cast would also break FakeTensorMode in export.flops)
+            module.to(dtype)
+        module.eval()
     dit = SanaSplit(up.transformer, cfg.split_layer)
     vae = VaeDecode(up.vae)
     scorer = SplicedScorer(up.llm, yes_id, no_id)

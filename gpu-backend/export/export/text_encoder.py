@@ -28,4 +28,5 @@ class TextEncoder(nn.Module):
 def build_text_encoder(kwargs: dict, dtype: torch.dtype = torch.float32) -> Gemma2Model:
     # eager attention: Gemma-2's attention logit soft-capping is only implemented there
     config = Gemma2Config(**kwargs, attn_implementation="eager")
-    return Gemma2Model(config).to(dtype).eval()
+    model = Gemma2Model(config)
+    return (model if dtype == torch.float32 else model.to(dtype)).eval()

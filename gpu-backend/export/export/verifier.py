@@ -80,4 +80,5 @@ class SplicedScorer(nn.Module):
 def build_verifier_llm(kwargs: dict, dtype: torch.dtype = torch.float32) -> Qwen2ForCausalLM:
     # eager attention: its softmax runs in fp32 (Qwen2 eager_attention_forward), which fp16 graphs need
     config = Qwen2Config(**kwargs, attn_implementation="eager")
-    return Qwen2ForCausalLM(config).to(dtype).eval()
+    model = Qwen2ForCausalLM(config)
+    return (model if dtype == torch.float32 else model.to(dtype)).eval()

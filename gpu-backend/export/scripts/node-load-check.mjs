@@ -16,14 +16,17 @@ const dims = (shape) => shape.map((d) => (d === "batch" ? 2 : d === "suffix_len"
 let failed = 0;
 for (const [name, graph] of Object.entries(manifest.graphs)) {
   try {
-    const session = await ort.InferenceSession.create(join(dir, graph.file), { graphOptimizationLevel: "all" });
+    const session = await ort.InferenceSession.create(join(dir, graph.file), {
+      graphOptimizationLevel: "all",
+    });
     const feeds = {};
     for (const input of graph.inputs) {
       const shape = dims(input.shape);
       const size = shape.reduce((a, b) => a * b, 1);
       const data = new TYPED[input.dtype](size);
       if (input.dtype === "float32") for (let i = 0; i < size; i++) data[i] = Math.sin(i) * 0.5;
-      if (input.dtype === "int64") for (let i = 0; i < size; i++) data[i] = input.name.endsWith("mask") ? 1n : BigInt((i * 7 + 3) % 50);
+      if (input.dtype === "int64")
+        for (let i = 0; i < size; i++) data[i] = input.name.endsWith("mask") ? 1n : BigInt((i * 7 + 3) % 50);
       feeds[input.name] = new ort.Tensor(input.dtype, data, shape);
     }
     const start = performance.now();
@@ -32,7 +35,8 @@ for (const [name, graph] of Object.entries(manifest.graphs)) {
     for (const output of graph.outputs) {
       const t = out[output.name];
       if (!t || t.type !== output.dtype) throw new Error(`output ${output.name}: got ${t?.type}`);
-      if (output.dtype === "float32" && !t.data.every(Number.isFinite)) throw new Error(`output ${output.name}: non-finite values`);
+      if (output.dtype === "float32" && !t.data.every(Number.isFinite))
+        throw new Error(`output ${output.name}: non-finite values`);
     }
     console.log(`ok ${name} ${ms.toFixed(1)} ms`);
     await session.release();
