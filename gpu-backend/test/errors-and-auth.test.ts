@@ -53,6 +53,24 @@ describe("bad input", () => {
     await expectError(await generate(backend, { prompt: "x".repeat(5000), n: 1 }), 413, "payload_too_large");
   });
 
+  it("a 1 MB body, declared or streamed without a length, still gets its 413 answer (no reset)", async () => {
+    const big = new TextEncoder().encode(JSON.stringify({ prompt: "a".repeat(1024 * 1024), n: 1 }));
+    await expectError(await generate(backend, Buffer.from(big).toString()), 413, "payload_too_large");
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < big.length; at += 64 * 1024) controller.enqueue(big.slice(at, at + 64 * 1024));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${backend.url}/v1/generate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: streamed,
+      duplex: "half",
+    } as RequestInit);
+    await expectError(response, 413, "payload_too_large");
+  });
+
   it("a malformed X-Tinyscale-Deadline → invalid_request", async () => {
     const headers = { authorization: `Bearer ${TOKEN}`, "x-tinyscale-deadline": "tomorrow" };
     await expectError(await generate(backend, { prompt: "fox", n: 1 }, headers), 400, "invalid_request");
@@ -106,6 +124,29 @@ describe("who may call", () => {
     expect((await generate(backend, once, headers)).status).toBe(200);
     const replay = await expectError(await generate(backend, once, headers), 401, "invalid_signature");
     expect(replay.error.message).toContain("replay");
+  });
+
+  it("accepts identical bodies signed in the same second as different requests (different X-Request-Id)", async () => {
+    const same = JSON.stringify({ prompt: "a popular fox", n: 1 });
+    const now = Date.now();
+    const headers = await signed(same, now);
+    const first = await generate(backend, same, { ...headers, "x-request-id": "edge-req-a" });
+    const second = await generate(backend, same, {
+      ...(await signed(same, now)),
+      "x-request-id": "edge-req-b",
+    });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const replay = await generate(backend, same, { ...headers, "x-request-id": "edge-req-a" });
+    await expectError(replay, 401, "invalid_signature");
+  });
+
+  it("verifies the path as sent, query string included", async () => {
+    const { signatureHeaders } = await import("@tinyscale/shared");
+    const headers = await signatureHeaders(SECRET, { method: "POST", path: "/v1/generate?nonce=1", body });
+    const ok = await fetch(`${backend.url}/v1/generate?nonce=1`, { method: "POST", headers, body });
+    expect(ok.status).toBe(200);
+    const moved = await fetch(`${backend.url}/v1/generate?nonce=2`, { method: "POST", headers, body });
+    await expectError(moved, 401, "invalid_signature");
   });
 
   it("accepts the bearer token and rejects a wrong one", async () => {

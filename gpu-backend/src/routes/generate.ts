@@ -49,9 +49,11 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
       return errorResponse(c, "overloaded", message, 1);
     }
     const body = await readBody(c.req.raw, deps.bodyLimitBytes);
+    const url = new URL(c.req.url);
+    // The signed path is the path as sent, query string included (shared signing.ts).
     await deps.authenticate({
       method: "POST",
-      path: new URL(c.req.url).pathname,
+      path: url.pathname + url.search,
       headers: c.req.raw.headers,
       body,
     });
