@@ -65,6 +65,8 @@ export async function send(
     tally.record(response.status);
     return { status: response.status, headers: response.headers, text, ms: performance.now() - started };
   } catch (error) {
+    // The caller's own signal (a client giving up on purpose) is not a hang.
+    if (init.signal?.aborted) throw error;
     if (error instanceof Error && error.name === "TimeoutError") {
       tally.hangs++;
       throw new HangError(`${init.method ?? "GET"} ${url}: no answer within ${timeoutMs} ms`);

@@ -75,7 +75,10 @@ export async function runLoad(options: {
   const totalWeight = options.keys.reduce((sum, k) => sum + k.weight, 0);
   const pickKey = () => {
     let r = random() * totalWeight;
-    for (const k of options.keys) if ((r -= k.weight) < 0) return k;
+    for (const k of options.keys) {
+      r -= k.weight;
+      if (r < 0) return k;
+    }
     return options.keys[options.keys.length - 1] as LoadKey;
   };
   // Every generation body carries its own seed: two identical bodies forwarded in the same second are

@@ -22,6 +22,7 @@ export interface LedgerRow {
   credits_charged: number;
   n_requested: number | null;
   n_run: number | null;
+  idempotency_key: string | null;
 }
 
 export interface Edge {
@@ -111,7 +112,7 @@ export async function startEdge(
     async ledger(keyId) {
       const db = await mf.getD1Database("DB");
       const columns =
-        "request_id, key_id, outcome, status, code, credits_reserved, credits_charged, n_requested, n_run";
+        "request_id, key_id, outcome, status, code, credits_reserved, credits_charged, n_requested, n_run, idempotency_key";
       const statement = keyId
         ? db.prepare(`SELECT ${columns} FROM usage_ledger WHERE key_id = ?`).bind(keyId)
         : db.prepare(`SELECT ${columns} FROM usage_ledger`);
