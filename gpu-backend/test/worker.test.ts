@@ -62,7 +62,10 @@ describe("worker thread", () => {
   it("replaces a crashed worker; only its in-flight request fails, retryably", async () => {
     const before = backend.workerThreadIds();
     const inFlight = generate(backend, { prompt: "doomed fox", n: 64, verifier: "clip", seed: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Crash only once the request is running on the worker.
+    while ((await metricValue(backend, "tinyscale_in_flight")) < 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     backend.crashWorker(0);
     const failed = await inFlight;
     expect(failed.status).toBe(500);
