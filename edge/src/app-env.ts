@@ -1,6 +1,6 @@
 // The Hono environment every route and middleware shares: bindings, per-request variables and the
 // services (each behind an interface) that routes depend on.
-import type { BackendPool } from "./backends/backend-pool.js";
+import type { Backends } from "./backends/backend-pool.js";
 import type { Config, Env } from "./config/env.js";
 import type { StoredKey } from "./keys/key-record.js";
 import type { KeyStore } from "./keys/key-store.js";
@@ -12,7 +12,7 @@ export interface Services {
   keys: KeyStore;
   meter: Meter;
   ledger: UsageLedger;
-  backends: BackendPool;
+  backends: Backends;
 }
 
 export interface AppEnv {

@@ -75,14 +75,17 @@ describe("signed forwarding", () => {
 
   it("generates a request id when the caller's is missing or unsafe", async () => {
     const created = await edge.createKey();
-    const response = await edge.generate(
-      created.key,
-      { prompt: "a fox", n: 1 },
-      { "x-request-id": "bad id\twith spaces" },
-    );
-    const id = response.headers.get("x-request-id");
-    expect(id).toMatch(/^req_[0-9a-f]{24}$/);
-    expect(backend.received.at(-1)?.headers["x-request-id"]).toBe(id);
+    // A pasted API key must not become an id: ids are echoed, logged, forwarded and stored in the ledger.
+    for (const unsafe of ["bad id\twith spaces", "x".repeat(200), created.key]) {
+      const response = await edge.generate(
+        created.key,
+        { prompt: "a fox", n: 1 },
+        { "x-request-id": unsafe },
+      );
+      const id = response.headers.get("x-request-id");
+      expect(id).toMatch(/^req_[0-9a-f]{24}$/);
+      expect(backend.received.at(-1)?.headers["x-request-id"]).toBe(id);
+    }
   });
 
   it("budget too small for one candidate → 400 budget_too_small, nothing reserved", async () => {

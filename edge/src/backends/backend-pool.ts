@@ -30,7 +30,17 @@ interface BackendState {
   refreshingSinceMs: number;
 }
 
-export class BackendPool {
+/** What routes need from the pool; BackendPool is the real one, kept per isolate. */
+export interface Backends {
+  readonly size: number;
+  ranked(requestId: string): Promise<BackendView[]>;
+  describeUnavailable(): string;
+  markDown(url: string, reason: string): void;
+  begin(url: string): void;
+  end(url: string): void;
+}
+
+export class BackendPool implements Backends {
   private readonly states: BackendState[];
 
   constructor(

@@ -9,7 +9,7 @@ import {
   TinyscaleError,
 } from "@tinyscale/shared";
 import { errorFromBackendResponse } from "./backend-errors.js";
-import type { BackendPool, BackendView } from "./backend-pool.js";
+import type { Backends, BackendView } from "./backend-pool.js";
 import { NO_BACKEND_RETRY_AFTER_SECONDS } from "./no-backend.js";
 
 export const GENERATE_PATH = "/v1/generate";
@@ -75,7 +75,7 @@ function isTimeout(error: unknown): boolean {
 }
 
 export async function forwardGeneration(
-  pool: BackendPool,
+  pool: Backends,
   ranked: readonly BackendView[],
   request: ForwardRequest,
 ): Promise<ForwardResult> {

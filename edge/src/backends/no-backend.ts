@@ -1,11 +1,11 @@
 // The 503 answered when no backend is usable: the reasons go to the log with the request id, the
 // client gets a count and a Retry-After (backend addresses are internal and stay out of responses).
 import { TinyscaleError } from "@tinyscale/shared";
-import type { BackendPool } from "./backend-pool.js";
+import type { Backends } from "./backend-pool.js";
 
 export const NO_BACKEND_RETRY_AFTER_SECONDS = 5;
 
-export function noBackendError(pool: BackendPool, requestId: string): TinyscaleError {
+export function noBackendError(pool: Backends, requestId: string): TinyscaleError {
   console.error(
     JSON.stringify({ request_id: requestId, code: "no_backend", backends: pool.describeUnavailable() }),
   );

@@ -6,6 +6,14 @@ import type { AppEnv } from "../app-env.js";
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Plain, short, and not an API key: the id is echoed, logged, forwarded and stored in the ledger, so a
+ * key pasted into the header by a client bug must not be adopted.
+ */
+export function isSafeRequestId(value: string): boolean {
+  return SANE_REQUEST_ID.test(value) && !value.includes("ts_live_") && !value.includes("ts_test_");
+}
+
 export function newRequestId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return `req_${[...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
@@ -14,7 +22,7 @@ export function newRequestId(): string {
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async function requestIdMiddleware(c, next) {
     const incoming = c.req.header(REQUEST_ID_HEADER);
-    const id = incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : newRequestId();
+    const id = incoming !== undefined && isSafeRequestId(incoming) ? incoming : newRequestId();
     c.set("requestId", id);
     c.set("receivedAtMs", Date.now());
     await next();
