@@ -157,6 +157,12 @@ describe("backend: only signed (or bearer) requests run", () => {
     const replay = await postGenerate(stack.tally, stack.backend.url, body, headers);
     expect([replay.status, code(replay)]).toEqual([401, "invalid_signature"]);
     expect(await metricTotal(stack.backend.url, "tinyscale_candidates_total")).toBe(ranBefore + 1);
+    // The same signed request with a different (unsigned) X-Request-Id is still the same request.
+    const forged = await postGenerate(stack.tally, stack.backend.url, body, {
+      ...headers,
+      "x-request-id": "forged-id-1",
+    });
+    expect([forged.status, code(forged)]).toEqual([401, "invalid_signature"]);
     // The bearer path still works for direct callers.
     expect((await postGenerate(stack.tally, stack.backend.url, body, bearer)).status).toBe(200);
   });

@@ -1,8 +1,9 @@
-// Collisions between different requests that share what the stack uses as their identity. Each of these
-// is a real bug found by the load run (see the report); the tests state the behaviour we need.
-//  1. Same body, forwarded within the same second: the same HMAC signature (contracts §2 signs
-//     timestamp-in-seconds + method + path + body, no per-request nonce), so the backend's replay cache
-//     refuses all but the first (401 → the client sees 502). A popular prompt, or an SDK retry, does this.
+// Collisions between different requests that share what the stack uses as their identity; found by the
+// load run (see the report). Each test states the behaviour we need.
+//  1. Same body, forwarded within the same second: contracts §2 signs timestamp-in-seconds + method +
+//     path + body (no nonce), so both carry the same signature. Since fce1181 the backend's replay cache
+//     keys on signature + X-Request-Id, so this passes when the ids differ (see auth-attacks for the
+//     replay that this opened: the request id is not signed).
 //  2. A client-chosen X-Request-Id reused concurrently by one key: the meter's reservations table is keyed
 //     by request id, the second INSERT fails (SQLITE_CONSTRAINT) → 500 internal_error.
 //  3. The same X-Request-Id used by two keys: the D1 ledger's primary key is request_id and rows are
