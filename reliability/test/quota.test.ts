@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  writeSection("quota", {
+  writeSection(mode() === "soak" ? "quota-soak" : "quota", {
     rounds: rounds.length,
     requests: rounds.reduce((sum, r) => sum + r.requests, 0),
     ledger_mismatches: rounds.reduce((sum, r) => sum + r.mismatches, 0),
