@@ -113,6 +113,19 @@ describe("signed forwarding", () => {
     const huge = await edge.generate(created.key, { prompt: "x".repeat(70_000), n: 1 });
     expect(huge.status).toBe(413);
     expect(await errorCode(huge)).toBe("payload_too_large");
+    // Streamed without Content-Length: cut off at the limit too.
+    const chunked = await edge.fetch("/v1/generate", {
+      method: "POST",
+      key: created.key,
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(`{"n":1,"prompt":"${"x".repeat(200_000)}"}`));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
     expect(await usageOf(edge, created.key)).toMatchObject({ credits_used: 0, credits_reserved: 0 });
   });
 });

@@ -12,13 +12,31 @@ export interface JsonBody<T> {
 
 export async function readRawBody(c: Context<AppEnv>): Promise<Uint8Array> {
   const limit = c.get("services").config.maxBodyBytes;
+  const tooLarge = () => new TinyscaleError("payload_too_large", `the body may be at most ${limit} bytes`);
   const declared = Number(c.req.header("content-length"));
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new TinyscaleError("payload_too_large", `the body may be at most ${limit} bytes`);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const stream = c.req.raw.body;
+  if (stream === null) return new Uint8Array(0);
+  // Read chunk by chunk so a chunked body without Content-Length is cut off at the limit, not buffered.
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
   }
-  const raw = new Uint8Array(await c.req.arrayBuffer());
-  if (raw.byteLength > limit)
-    throw new TinyscaleError("payload_too_large", `the body may be at most ${limit} bytes`);
+  const raw = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    raw.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
   return raw;
 }
 
