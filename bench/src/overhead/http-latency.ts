@@ -1,52 +1,8 @@
-// Sequential request latency (one in flight) and throughput (autocannon, many in flight) against a URL.
-// Latency compares paths on the same machine; throughput shows what one process can push through.
+// Throughput against a URL with many requests in flight (autocannon), for the edge bench: requests/s
+// and the latency percentiles autocannon saw under that load.
 
-import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { round, summarize } from "../stats/summarize.js";
-
-export interface RequestSpec {
-  url: string;
-  method: "GET" | "POST";
-  /** Fresh headers per request (signatures, idempotency keys must not repeat). */
-  headers: () => Promise<Record<string, string>> | Record<string, string>;
-  body?: string;
-}
-
-export interface LatencyStats {
-  requests: number;
-  p50_ms: number;
-  p90_ms: number;
-  p99_ms: number;
-  mean_ms: number;
-}
-
-export async function sequentialLatency(
-  spec: RequestSpec,
-  warmup: number,
-  count: number,
-): Promise<LatencyStats> {
-  const once = async () => {
-    const headers = await spec.headers();
-    const t0 = performance.now();
-    const res = await fetch(spec.url, { method: spec.method, headers, body: spec.body });
-    await res.arrayBuffer();
-    const dt = performance.now() - t0;
-    if (!res.ok) throw new Error(`${spec.method} ${spec.url} answered ${res.status}`);
-    return dt;
-  };
-  for (let i = 0; i < warmup; i++) await once();
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) samples.push(await once());
-  const s = summarize(samples);
-  return {
-    requests: count,
-    p50_ms: round(s.median),
-    p90_ms: round(s.p90),
-    p99_ms: round(s.p99),
-    mean_ms: round(s.mean),
-  };
-}
+import { round } from "../stats/summarize.js";
 
 export interface ThroughputStats {
   connections: number;
@@ -63,7 +19,7 @@ export interface ThroughputStats {
  * path must accept repeated identical requests (bearer/API-key auth, not one-shot signatures).
  */
 export async function throughput(
-  spec: Omit<RequestSpec, "headers"> & { headers: Record<string, string> },
+  spec: { url: string; method: "GET" | "POST"; headers: Record<string, string>; body?: string },
   connections: number,
   durationS: number,
 ): Promise<ThroughputStats> {

@@ -1,9 +1,10 @@
 // The pipeline bench: median total and per-stage ms for every mode × N, then the ratios issue 6 asks
 // for (vhs/clip, vhs/reference per N) and each mode's per-candidate slope — all from the same run.
 
-import { type RepeatOptions, repeat, stageMedians } from "../harness/repeat.js";
+import { performance } from "node:perf_hooks";
+import { stageMedians } from "../harness/repeat.js";
 import { linearFit, median, round, summarize } from "../stats/summarize.js";
-import type { BenchMode, ModeRunner } from "./types.js";
+import type { BenchMode, ModeRunner, TimedRun } from "./types.js";
 
 export interface PipelineRow {
   bundle: string;
@@ -30,9 +31,14 @@ export interface PipelineOptions {
   bundle: string;
   ns: readonly number[];
   modes: readonly BenchMode[];
-  repeat: RepeatOptions;
-  /** Called after each cell so a long run shows progress. */
-  onRow?: (row: PipelineRow) => void;
+  /** Rounds: each runs every (mode, N) cell once; warm-up rounds are discarded. */
+  warmupRounds: number;
+  minRounds: number;
+  maxRounds: number;
+  /** No new round starts (beyond minRounds) once measured rounds have taken this long. */
+  budgetMs: number;
+  /** Called after each round so a long run shows progress. */
+  onRound?: (round: number, ms: number) => void;
 }
 
 /** Distinct prompt per run so the backend's prompt-embedding cache never hides the text encoder. */
@@ -40,38 +46,55 @@ export function benchPrompt(mode: string, n: number, run: number): string {
   return `a red fox standing in fresh snow, morning light, case ${mode}-${n}-${run}`;
 }
 
+interface Cell {
+  mode: BenchMode;
+  n: number;
+  runs: TimedRun[];
+}
+
+/**
+ * Every cell once per round, in the same order, so slow drift on a shared machine (other processes,
+ * CPU frequency) lands on all modes alike and the ratios stay fair.
+ */
 export async function benchPipeline(runner: ModeRunner, opts: PipelineOptions): Promise<PipelineRow[]> {
-  const rows: PipelineRow[] = [];
+  const cells: Cell[] = [];
   for (const mode of opts.modes) {
     // `none` scores nothing, so only N = 1 exists for it.
     const ns = mode === "none" ? opts.ns.filter((n) => n === 1) : opts.ns;
-    for (const n of ns) {
-      const { results } = await repeat(async (i) => {
-        const r = await runner.run(mode, n, benchPrompt(mode, n, i), 1000 + i * 64);
-        if (r.n !== n) throw new Error(`${mode} N=${n}: runner generated ${r.n} candidates`);
-        return r;
-      }, opts.repeat);
-      const totals = summarize(results.map((r) => r.total_ms));
-      const row: PipelineRow = {
-        bundle: opts.bundle,
-        mode,
-        n,
-        total_ms: round(totals.median),
-        p90_ms: round(totals.p90),
-        stages: mapValues(
-          stageMedians(
-            results.map((r) => r.stages),
-            median,
-          ),
-          round,
-        ),
-        runs: results.length,
-      };
-      rows.push(row);
-      opts.onRow?.(row);
-    }
+    for (const n of ns) cells.push({ mode, n, runs: [] });
   }
-  return rows;
+  const runCell = async (cell: Cell, index: number) => {
+    const r = await runner.run(cell.mode, cell.n, benchPrompt(cell.mode, cell.n, index), 1000 + index * 64);
+    if (r.n !== cell.n) throw new Error(`${cell.mode} N=${cell.n}: runner generated ${r.n} candidates`);
+    return r;
+  };
+  for (let w = 0; w < opts.warmupRounds; w++) for (const cell of cells) await runCell(cell, -1 - w);
+  let spent = 0;
+  for (let r = 0; r < opts.maxRounds && (r < opts.minRounds || spent < opts.budgetMs); r++) {
+    const t0 = performance.now();
+    for (const cell of cells) cell.runs.push(await runCell(cell, r));
+    const dt = performance.now() - t0;
+    spent += dt;
+    opts.onRound?.(r, dt);
+  }
+  return cells.map((cell) => {
+    const totals = summarize(cell.runs.map((r) => r.total_ms));
+    return {
+      bundle: opts.bundle,
+      mode: cell.mode,
+      n: cell.n,
+      total_ms: round(totals.median),
+      p90_ms: round(totals.p90),
+      stages: mapValues(
+        stageMedians(
+          cell.runs.map((r) => r.stages),
+          median,
+        ),
+        round,
+      ),
+      runs: cell.runs.length,
+    };
+  });
 }
 
 export function pipelineRatios(rows: readonly PipelineRow[]): PipelineRatios {

@@ -1,0 +1,162 @@
+// Runs the benches in order, each sized to the time left, each failure recorded (never hidden) so the
+// others still run: proportions → pipeline → planner → backend overhead → edge.
+
+import { performance } from "node:perf_hooks";
+import { type Profile, predictMs } from "@tinyscale/shared";
+import type { LoadedBundle } from "../backend/internals.js";
+import type { ProductRunner } from "../backend/product-runner.js";
+import { type BackendOverheadResult, benchBackendOverhead } from "../overhead/bench-backend-overhead.js";
+import { benchEdge, type EdgeResult } from "../overhead/bench-edge.js";
+import {
+  benchPipeline,
+  type PipelineRatios,
+  type PipelineRow,
+  pipelineRatios,
+} from "../pipeline/bench-pipeline.js";
+import type { ReferenceRunner } from "../pipeline/reference-runner.js";
+import type { BenchMode, ModeRunner } from "../pipeline/types.js";
+import { benchPlanner, type PlannerResult } from "../planner/bench-planner.js";
+import { type GraphTimes, measureGraphs } from "../proportions/measure-graphs.js";
+import { proportionTable } from "../proportions/proportion-table.js";
+import type { ProportionRow } from "../proportions/types.js";
+import { log } from "./clock.js";
+import type { RunOptions, Section } from "./options.js";
+import type { PreparedBundle } from "./prepare-bundle.js";
+
+export interface SectionContext {
+  opts: RunOptions;
+  bundle: PreparedBundle;
+  product: ProductRunner;
+  reference: ReferenceRunner;
+  refBundle: LoadedBundle;
+  /** performance.now() when the runner started; the budget counts from there. */
+  startedAt: number;
+}
+
+export interface SectionResults {
+  profile: Profile;
+  graphTimes?: GraphTimes;
+  proportions?: ProportionRow[];
+  pipeline?: { rows: PipelineRow[]; ratios: PipelineRatios; rounds: number };
+  planner?: PlannerResult;
+  backend?: BackendOverheadResult;
+  edge?: EdgeResult;
+  missing: Record<string, string>;
+}
+
+export const PIPELINE_NS = [1, 2, 4, 8, 16] as const;
+const MODES: readonly BenchMode[] = ["vhs", "clip", "ae", "none", "reference"];
+// Share of the time left (when each section starts) it may use; the edge needs a fixed ~25 s.
+const SHARE: Record<Exclude<Section, "edge">, number> = {
+  proportions: 0.05,
+  pipeline: 0.62,
+  planner: 0.6,
+  overhead: 0.7,
+};
+const EDGE_RESERVE_MS = 40_000;
+
+export async function runSections(ctx: SectionContext): Promise<SectionResults> {
+  const { opts, product } = ctx;
+  const budgetMs = opts.budgetS * 1000;
+  const left = () => Math.max(0, budgetMs - (performance.now() - ctx.startedAt) - EDGE_RESERVE_MS);
+  const profile = product.profile();
+  const out: SectionResults = { profile, missing: {} };
+  const combined: ModeRunner = {
+    modes: MODES,
+    run: (mode, n, prompt, seed) =>
+      mode === "reference" ? ctx.reference.run(n, prompt, seed) : product.run(mode, n, prompt, seed),
+    close: async () => {},
+  };
+  const attempt = async (section: Section, body: () => Promise<void>) => {
+    if (!opts.sections.has(section)) {
+      out.missing[section] = `${section} section not selected (--only)`;
+      return;
+    }
+    const t0 = performance.now();
+    try {
+      await body();
+      log(`${section} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    } catch (err) {
+      out.missing[section] = `${section} failed: ${(err as Error).message}`;
+      log(`${section} FAILED: ${(err as Error).stack ?? String(err)}`);
+    }
+  };
+
+  await attempt("proportions", async () => {
+    const perGraph = (left() * SHARE.proportions) / 9;
+    const times = await measureGraphs(ctx.refBundle, {
+      warmup: 1,
+      minRuns: 3,
+      maxRuns: opts.quick ? 3 : 15,
+      budgetMs: opts.quick ? 0 : perGraph,
+    });
+    out.graphTimes = times;
+    if ("gflop" in ctx.bundle.flops) out.proportions = proportionTable(ctx.bundle.flops.gflop, times);
+    else out.missing.proportions = ctx.bundle.flops.error;
+  });
+
+  await attempt("pipeline", async () => {
+    const budget = left() * SHARE.pipeline;
+    let rounds = 0;
+    const rows = await benchPipeline(combined, {
+      bundle: ctx.bundle.id,
+      ns: PIPELINE_NS,
+      modes: MODES,
+      warmupRounds: 1,
+      minRounds: opts.quick ? 1 : 3,
+      maxRounds: opts.quick ? 1 : 25,
+      budgetMs: opts.quick ? 0 : budget,
+      onRound: (r, ms) => {
+        rounds = r + 1;
+        log(`pipeline round ${r + 1} took ${(ms / 1000).toFixed(1)} s`);
+      },
+    });
+    out.pipeline = { rows, ratios: pipelineRatios(rows), rounds };
+  });
+
+  await attempt("planner", async () => {
+    const budget = left() * SHARE.planner;
+    const n1 = predictMs(profile, "vhs", 1).total_ms;
+    const budgets = opts.quick ? 4 : 10;
+    const maxFactor = 20;
+    // Σ of the ladder's factors ≈ how many N=1 costs one pass over the budgets takes (upper bound).
+    let factorSum = 0;
+    for (let i = 0; i < budgets; i++) factorSum += maxFactor ** (i / (budgets - 1));
+    const passes = Math.floor(budget / (factorSum * n1));
+    const runsPerBudget = opts.quick ? 1 : Math.max(2, Math.min(6, passes - 1));
+    log(
+      `planner: ${budgets} budgets × (1 warm-up + ${runsPerBudget} runs), N=1 predicted ${n1.toFixed(1)} ms`,
+    );
+    out.planner = await benchPlanner(
+      product,
+      profile,
+      { mode: "vhs", budgets, maxFactor, runsPerBudget, warmupPerBudget: 1, maxN: profile.max_n },
+      (r) =>
+        log(
+          `planner budget ${r.budget_ms} ms → N=${r.n}: predicted ${r.predicted_ms}, measured ${r.measured_ms}`,
+        ),
+    );
+  });
+
+  await attempt("overhead", async () => {
+    const budget = left() * SHARE.overhead;
+    const per = predictMs(profile, "vhs", 4).total_ms + 5;
+    const requests = opts.quick ? 5 : Math.max(20, Math.min(200, Math.floor((budget * 0.6) / per)));
+    const loopRequests = opts.quick ? 5 : Math.max(20, Math.min(100, Math.floor((budget * 0.3) / per)));
+    log(
+      `overhead: ${loopRequests} requests for event-loop delay, ${requests} for time outside session.run()`,
+    );
+    out.backend = await benchBackendOverhead(product, { n: 4, warmup: 3, requests, loopRequests });
+  });
+
+  await attempt("edge", async () => {
+    out.edge = await benchEdge({
+      profile,
+      warmup: opts.quick ? 10 : 50,
+      requests: opts.quick ? 50 : 300,
+      connections: 10,
+      durationS: opts.quick ? 2 : 5,
+    });
+  });
+  return out;
+}
