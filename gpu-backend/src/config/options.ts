@@ -144,8 +144,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     flag: "--text-cache-size",
     env: "TINYSCALE_TEXT_CACHE_SIZE",
     kind: "int",
-    defaultText: "256",
-    help: "Prompts whose text embeddings are kept (LRU) per worker; 0 disables the cache.",
+    defaultText: "64",
+    help:
+      "Prompts whose text embeddings are kept (LRU) per worker; 0 disables the cache. " +
+      "An entry is output_length × caption_channels floats (≈2.8 MB at SANA-Sprint's 300 × 2304).",
   },
   {
     key: "profileRuns",
@@ -191,7 +193,7 @@ export const DEFAULT_OPTIONS: BackendOptions = {
   maxN: 64,
   workers: 1,
   bodyLimitBytes: 65_536,
-  textCacheSize: 256,
+  textCacheSize: 64,
   profileRuns: 3,
   intraOpThreads: undefined,
   logLevel: "info",

@@ -2,7 +2,7 @@
 // stage latency by batch, per-graph run and row counters, queue depth, in-flight, errors by code.
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { StageSample } from "../pipeline/types.js";
+import type { GenerationResult, StageSample } from "../pipeline/types.js";
 
 /** Stage name in the trace → ONNX graph name (image_encode is sharp, not a graph). */
 const STAGE_GRAPH: Record<string, string> = {
@@ -27,6 +27,8 @@ export interface BackendMetrics {
   textCache: Counter<"result">;
   workerCrashes: Counter;
   recordSamples(samples: readonly StageSample[]): void;
+  /** Everything a successful generation adds: its graph runs, candidates, cache result, latency. */
+  recordGeneration(verifier: string, result: GenerationResult, totalMs: number): void;
 }
 
 export function createMetrics(): BackendMetrics {
@@ -52,7 +54,7 @@ export function createMetrics(): BackendMetrics {
     labelNames: ["graph"],
     registers,
   });
-  return {
+  const metrics: BackendMetrics = {
     registry,
     queueDepth: new Gauge({
       name: "tinyscale_queue_depth",
@@ -106,5 +108,13 @@ export function createMetrics(): BackendMetrics {
         }
       }
     },
+    recordGeneration(verifier, result, totalMs) {
+      metrics.recordSamples(result.samples);
+      metrics.candidates.inc({ verifier }, result.nRun);
+      metrics.textCache.inc({ result: result.textCacheHit ? "hit" : "miss" });
+      metrics.requests.inc({ verifier, status: "200" });
+      metrics.requestSeconds.observe({ verifier }, totalMs / 1000);
+    },
   };
+  return metrics;
 }

@@ -82,11 +82,7 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
     }
     const { result, queueMs } = outcome;
     const totalMs = Date.now() - arrival;
-    metrics.recordSamples(result.samples);
-    metrics.candidates.inc({ verifier: planned.job.verifier }, result.nRun);
-    metrics.textCache.inc({ result: result.textCacheHit ? "hit" : "miss" });
-    metrics.requests.inc({ verifier: planned.job.verifier, status: "200" });
-    metrics.requestSeconds.observe({ verifier: planned.job.verifier }, totalMs / 1000);
+    metrics.recordGeneration(planned.job.verifier, result, totalMs);
     log.info("generate done", {
       n: result.nRun,
       n_requested: planned.job.n,

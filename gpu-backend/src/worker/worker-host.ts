@@ -97,7 +97,7 @@ export class WorkerHost {
       this.jobs.delete(message.jobId);
       if (!waiter) return;
       if (message.type === "result")
-        waiter.resolve({ ...message.result, image: new Uint8Array(message.result.image) });
+        waiter.resolve(message.result); // the image arrived as a transferred buffer
       else waiter.reject(new TinyscaleError(message.code, message.message));
     } else if (message.type === "measured" || message.type === "measure_failed") {
       const waiter = this.measuring;
