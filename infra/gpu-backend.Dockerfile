@@ -7,19 +7,22 @@
 ARG NODE_IMAGE=node:20-bookworm-slim
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 
+# --- manifests: the lockfile and every workspace's package.json, nothing else, so the `npm ci` layers
+# below stay cached until a dependency changes (and a new workspace needs no edit here) ------------
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
+COPY . .
+RUN mkdir /manifests && cp package.json package-lock.json .npmrc /manifests/ \
+  && find . -mindepth 2 -maxdepth 2 -name package.json -not -path "./node_modules/*" -exec cp --parents {} /manifests/ \;
+
 # --- build: compile shared/ and gpu-backend/ with the whole workspace's dev tools ---------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 # The CUDA provider is fetched once, in the `deps` stage below; the compiler never needs it.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
-COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.base.json ./
-COPY shared/package.json shared/
-COPY gpu-backend/package.json gpu-backend/
-COPY edge/package.json edge/
-COPY sdk/package.json sdk/
-COPY examples/package.json examples/
-COPY bench/package.json bench/
+COPY --from=manifests /manifests/ ./
 RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.base.json ./
 COPY shared/ shared/
 COPY gpu-backend/ gpu-backend/
 RUN npx tsc -b gpu-backend
@@ -32,13 +35,7 @@ WORKDIR /src
 # npm >= 11 skips dependency install scripts unless allowed, and a silent skip would give an image
 # that starts on the CPU EP only.
 ENV ONNXRUNTIME_NODE_INSTALL=cuda12
-COPY --from=build /src/package.json /src/package-lock.json /src/.npmrc ./
-COPY --from=build /src/shared/package.json shared/
-COPY --from=build /src/gpu-backend/package.json gpu-backend/
-COPY --from=build /src/edge/package.json edge/
-COPY --from=build /src/sdk/package.json sdk/
-COPY --from=build /src/examples/package.json examples/
-COPY --from=build /src/bench/package.json bench/
+COPY --from=manifests /manifests/ ./
 RUN npm ci --omit=dev --no-audit --no-fund -w @tinyscale/gpu-backend -w @tinyscale/shared \
   && node node_modules/onnxruntime-node/script/install.js \
   && test -f node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so

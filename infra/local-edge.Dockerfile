@@ -4,19 +4,22 @@
 # Build from the repository root:  docker build -f infra/local-edge.Dockerfile -t tinyscale/local-edge .
 
 ARG NODE_IMAGE=node:20-bookworm-slim
-FROM ${NODE_IMAGE}
+
+# The lockfile and every workspace's package.json, so `npm ci` stays cached until a dependency changes.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
+COPY . .
+RUN mkdir /manifests && cp package.json package-lock.json .npmrc /manifests/ \
+  && find . -mindepth 2 -maxdepth 2 -name package.json -not -path "./node_modules/*" -exec cp --parents {} /manifests/ \;
+
+FROM ${NODE_IMAGE} AS edge
 WORKDIR /app
 # The edge never loads onnxruntime; skip its CUDA download.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
-COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.base.json ./
-COPY shared/package.json shared/
-COPY gpu-backend/package.json gpu-backend/
-COPY edge/package.json edge/
-COPY sdk/package.json sdk/
-COPY examples/package.json examples/
-COPY bench/package.json bench/
-# The root's dev tools (tsx, typescript) run the starter; the edge's own deps bring miniflare/workerd.
+COPY --from=manifests /manifests/ ./
+# The root's dev tools (tsx, typescript, esbuild) run the starter; the edge's own deps bring miniflare/workerd.
 RUN npm ci --no-audit --no-fund --include-workspace-root -w @tinyscale/edge -w @tinyscale/shared
+COPY tsconfig.json tsconfig.base.json ./
 COPY shared/ shared/
 COPY edge/ edge/
 COPY scripts/local/ scripts/local/

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   contextCopySources,
   envOf,
@@ -23,6 +24,8 @@ const images = [
   ["gpu-backend.Dockerfile", "/healthz"],
   ["local-edge.Dockerfile", "/openapi.json"],
 ] as const;
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"));
 
 function ignoredBy(dockerfileName: string): string[] {
   return readFileSync(join(infraDir, `${dockerfileName}.dockerignore`), "utf8")
@@ -47,6 +50,29 @@ describe.each(images)("%s", (name, healthPath) => {
           `${source} is ignored by ${pattern}`,
         ).toBe(false);
       }
+    }
+  });
+
+  it("installs from the lockfile and every workspace's package.json, none filtered out", () => {
+    const manifests = file.instructions.filter((i) => i.stage === "manifests" && i.keyword === "RUN");
+    expect(manifests.map((i) => i.args).join(" ")).toContain("-mindepth 2 -maxdepth 2 -name package.json");
+    const root = z
+      .object({ workspaces: z.array(z.string()) })
+      .parse(readJson(join(repoRoot, "package.json")));
+    const ignored = ignoredBy(name);
+    for (const workspace of root.workspaces) {
+      expect(workspace, "workspaces sit one level deep, where the manifests stage looks").not.toContain("/");
+      expect(existsSync(join(repoRoot, workspace, "package.json"))).toBe(true);
+      expect(
+        ignored.some((p) => workspace === p || workspace.startsWith(`${p}/`)),
+        workspace,
+      ).toBe(false);
+    }
+    const installs = file.instructions.filter((i) => i.keyword === "RUN" && i.args.includes("npm ci"));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) {
+      const stage = file.instructions.filter((i) => i.stage === install.stage);
+      expect(stage.some((i) => i.keyword === "COPY" && i.args.startsWith("--from=manifests"))).toBe(true);
     }
   });
 
@@ -75,6 +101,7 @@ describe("gpu-backend.Dockerfile", () => {
 
   it("installs onnxruntime-node's CUDA 12 provider and fails the build without it", () => {
     const deps = file.instructions.filter((i) => i.stage === "deps");
+    expect(deps.length).toBeGreaterThan(0);
     expect(envOf(deps).ONNXRUNTIME_NODE_INSTALL).toBe("cuda12");
     const run = deps.find((i) => i.keyword === "RUN")?.args ?? "";
     expect(run).toContain("npm ci --omit=dev");
