@@ -5,6 +5,8 @@
 #   -e TINYSCALE_SIGNING_SECRET=... tinyscale/gpu-backend
 
 ARG NODE_IMAGE=node:20-bookworm-slim
+# CUDA 12.8 runtime + cuDNN 9: what onnxruntime-node 1.30's CUDA 12 provider (NuGet
+# Microsoft.ML.OnnxRuntime.Gpu.Linux) links against. Needs an NVIDIA driver for CUDA 12.8 (R570+).
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 
 # --- manifests: the lockfile and every workspace's package.json, nothing else, so the `npm ci` layers
