@@ -26,6 +26,7 @@ const KEYED_ROUTES: [string, string, string | undefined][] = [
   ["POST", "/v1/generate", JSON.stringify({ prompt: "a fox", n: 1 })],
   ["POST", "/v1/plan", JSON.stringify({ budget_ms: 500 })],
   ["GET", "/v1/usage", undefined],
+  ["GET", "/v1/models", undefined],
 ];
 
 describe("API keys", () => {

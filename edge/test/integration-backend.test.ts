@@ -79,7 +79,9 @@ describe.skipIf(optedOut)("edge → real gpu-backend (tiny bundle)", () => {
     expect(response.status, await response.clone().text()).toBe(200);
     const body = (await response.json()) as { n_requested: number; usage: { credits: number } };
     expect(body.n_requested).toBeLessThanOrEqual(plan.n);
-    const models = (await (await edge.fetch("/v1/models")).json()) as { data: { id: string }[] };
+    const models = (await (await edge.fetch("/v1/models", { key: created.key })).json()) as {
+      data: { id: string }[];
+    };
     expect(models.data.map((model) => model.id)).toEqual(["tiny"]);
   });
 

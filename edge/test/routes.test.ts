@@ -72,8 +72,10 @@ describe("public routes", () => {
     );
   });
 
-  it("GET /v1/models lists what the backends serve", async () => {
-    const response = await edge.fetch("/v1/models");
+  it("GET /v1/models lists what the backends serve, to key holders", async () => {
+    expect((await edge.fetch("/v1/models")).status).toBe(401);
+    const created = await edge.createKey();
+    const response = await edge.fetch("/v1/models", { key: created.key });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       data: [
@@ -197,7 +199,7 @@ describe("bindings validated at the entry", () => {
       scriptPath: EDGE_PATHS.bundle,
     });
     try {
-      for (const path of ["/v1/models", "/admin/keys", "/docs"]) {
+      for (const path of ["/v1/usage", "/admin/keys", "/docs"]) {
         const response = await fetch(`${broken.url}${path}`);
         expect(response.status).toBe(500);
         const body = (await response.json()) as { error: { code: string; message: string } };
