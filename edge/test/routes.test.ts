@@ -39,6 +39,8 @@ describe("public routes", () => {
     const plan = (await response.json()) as Record<string, unknown>;
     expect(plan).toMatchObject({ n: 4, predicted_ms: 74, budget_ms: 100, network_margin_ms: 20, max_n: 16 });
     expect(plan.breakdown).toMatchObject({ text_encode: 2, propose: 30, finish: 40, image_encode: 2 });
+    expect(response.headers.get("ratelimit-policy")).toMatch(/^"rpm";q=5;/);
+    expect(response.headers.get("ratelimit")).toMatch(/^"rpm";r=5;t=0, "credits";r=50;/);
     const usage = (await (await edge.fetch("/v1/usage", { key: created.key })).json()) as {
       credits_used: number;
     };
@@ -77,6 +79,7 @@ describe("public routes", () => {
     const created = await edge.createKey();
     const response = await edge.fetch("/v1/models", { key: created.key });
     expect(response.status).toBe(200);
+    expect(response.headers.get("ratelimit")).toMatch(/^"rpm";r=\d+;t=\d+, "credits";r=50;t=\d+$/);
     expect(await response.json()).toEqual({
       data: [
         {
