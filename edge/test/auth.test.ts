@@ -76,15 +76,15 @@ describe("API keys", () => {
   });
 
   it("an expired key → 401 key_expired", async () => {
-    const created = await edge.createKey({
-      name: "expires",
-      expires_at: new Date(Date.now() + 1500).toISOString(),
-    });
+    const expiresAt = Date.now() + 2500;
+    const created = await edge.createKey({ name: "expires", expires_at: new Date(expiresAt).toISOString() });
     expect((await edge.fetch("/v1/usage", { key: created.key })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 100));
     const response = await edge.generate(created.key, { prompt: "a fox", n: 1 });
     expect(response.status).toBe(401);
     expect(await errorCode(response)).toBe("key_expired");
+    const past = await edge.createKey({ name: "born expired", expires_at: "2020-01-01T00:00:00Z" });
+    expect(await errorCode(await edge.fetch("/v1/usage", { key: past.key }))).toBe("key_expired");
   });
 
   it("test-environment keys have the ts_test_ prefix and work", async () => {
