@@ -48,6 +48,16 @@ def _tokenizers(cfg: BundleConfig, out: Path, weights: Path | None) -> tuple[int
         yes_id, no_id = ids.yes_token_id, ids.no_token_id
     tok = Tokenizer.from_file(str(out / "verifier_tokenizer.json"))
     cfg.prefix_len = len(tok.encode(VHS_PREFIX, add_special_tokens=False).ids)
+    if cfg.complex_human_instruction and (weights or cfg.name != "real"):
+        # SanaSprintPipeline: max_length = len(tokenizer.encode(chi_prompt)) + max_sequence_length − 2, so the
+        # kept [0] + last (output_length − 1) embeddings cover the whole prompt (real-shape without the Gemma
+        # tokenizer keeps the config's ≈500 estimate)
+        text = Tokenizer.from_file(str(out / "text_tokenizer.json"))
+        chi = len(text.encode("\n".join(cfg.complex_human_instruction)).ids)
+        max_length = chi + cfg.text_output_length - 2
+        if not weights and max_length != cfg.text_max_length:
+            raise ValueError(f"config {cfg.name}: text_max_length {cfg.text_max_length} != SANA's {max_length} for its CHI")
+        cfg.text_max_length = max_length
     return yes_id, no_id
 
 

@@ -97,7 +97,7 @@ def _tiny() -> BundleConfig:
         ),
         split_layer=2,
         latent_size=4,
-        text_max_length=32,
+        text_max_length=38,  # SANA: len(tok(CHI)) + output_length − 2 (checked at export)
         text_output_length=16,
         complex_human_instruction=["Given a user prompt, describe the image in detail.", "User Prompt: "],
     )

@@ -61,6 +61,31 @@ def strip_noop_casts(model: ir.Model) -> int:
     return removed
 
 
+def softmax_in_fp32(model: ir.Model) -> int:
+    """fp16 graphs: run every Softmax in fp32 (Cast up, Softmax, Cast down), whatever the exporter emitted.
+    Norm statistics and SANA's linear-attention sums are already fp32 in the upstream code (explicit casts)."""
+    graph = model.graph
+    changed = 0
+    for node in list(graph):
+        if node.op_type != "Softmax" or node.inputs[0] is None:
+            continue
+        if ir.DataType.FLOAT16 not in (node.inputs[0].dtype, node.outputs[0].dtype):
+            continue
+        up = ir.Node("", "Cast", [node.inputs[0]], attributes=[ir.AttrInt64("to", ir.DataType.FLOAT)])
+        up.outputs[0].dtype, up.outputs[0].shape = ir.DataType.FLOAT, node.inputs[0].shape
+        graph.insert_before(node, up)
+        node.replace_input_with(0, up.outputs[0])
+        out = node.outputs[0]
+        down = ir.Node("", "Cast", [out], attributes=[ir.AttrInt64("to", ir.DataType.FLOAT16)])
+        down.outputs[0].dtype, down.outputs[0].shape = ir.DataType.FLOAT16, out.shape
+        graph.insert_after(node, down)
+        ir.convenience.replace_all_uses_with(out, down.outputs[0])
+        down.replace_input_with(0, out)
+        out.dtype = ir.DataType.FLOAT
+        changed += 1
+    return changed
+
+
 def cleanup(model: ir.Model) -> None:
     """Constant folding and dead-code removal only. The exporter's default optimizer is not used: its
     `x + 0 → x` rewrite matches with an absolute tolerance and deletes the +1e-15 of SANA's linear
@@ -71,6 +96,8 @@ def cleanup(model: ir.Model) -> None:
     passes.DeduplicateInitializersPass()(model)
     passes.CommonSubexpressionEliminationPass()(model)
     passes.RemoveUnusedNodesPass()(model)
+    # the exporter stores a Python stack trace per node: a third of a small file, useless at run time
+    passes.ClearMetadataAndDocStringPass()(model)
 
 
 def export_graph(module: torch.nn.Module, example: dict[str, torch.Tensor], signature, path: Path) -> dict:
@@ -94,6 +121,8 @@ def export_graph(module: torch.nn.Module, example: dict[str, torch.Tensor], sign
         )
     model = program.model
     cleanup(model)
+    passes.ShapeInferencePass()(model)  # dtypes for every value, which the passes below read
+    softmax_in_fp32(model)
     casts = strip_noop_casts(model)
     for value, (_, _, shape) in zip(list(model.graph.inputs) + list(model.graph.outputs), inputs + outputs):
         value.shape = ir.Shape(shape)  # symbolic names exactly as the manifest spells them

@@ -11,7 +11,7 @@ _BLOCKS = ["ResBlock", "ResBlock", "ResBlock", "EfficientViTBlock", "EfficientVi
 
 def proportional_config() -> BundleConfig:
     # Scaling rules (each keeps the real architecture's shape): tokens ÷16 (latent 8×8 instead of 32×32, image
-    # 256 px, text 32 ids), then widths chosen so each stage's FLOPs are ≈ real/1000.
+    # 256 px, text 42 ids), then widths chosen so each stage's FLOPs are ≈ real/1000.
     return BundleConfig(
         name="proportional",
         bundle_id="proportional",
@@ -36,9 +36,9 @@ def proportional_config() -> BundleConfig:
             upsample_block_type="interpolate", downsample_block_type="Conv",
             decoder_norm_types="rms_norm", decoder_act_fns="silu", scaling_factor=0.41407,
         ),
-        # Gemma-2 layout (26 layers, GQA 8/4, soft-capping) at width 288 over 32 ids
+        # Gemma-2 layout (GQA 8/4, soft-capping) at width 288, 20 layers over 42 ids
         text_encoder=dict(
-            vocab_size=384, hidden_size=288, intermediate_size=1152, num_hidden_layers=26, num_attention_heads=8,
+            vocab_size=384, hidden_size=288, intermediate_size=1152, num_hidden_layers=20, num_attention_heads=8,
             num_key_value_heads=4, head_dim=32, query_pre_attn_scalar=32, sliding_window=4096,
             max_position_embeddings=512, pad_token_id=0, eos_token_id=1, bos_token_id=2,
         ),
@@ -55,7 +55,7 @@ def proportional_config() -> BundleConfig:
         ),
         split_layer=7,
         latent_size=8,
-        text_max_length=32,
+        text_max_length=42,  # SANA: len(tok(CHI)) + output_length − 2 (checked at export)
         text_output_length=20,
         complex_human_instruction=["Given a user prompt, describe the image in detail.", "User Prompt: "],
         max_batch=16,
