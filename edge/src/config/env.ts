@@ -17,6 +17,7 @@ export interface Env {
   DEFAULT_TIMEOUT_MS?: string;
   MAX_BODY_BYTES?: string;
   DEFAULT_KEY_LIMITS?: string;
+  LEASE_SLACK_MS?: string;
 }
 
 const bindingWith = (method: string) =>
@@ -93,6 +94,7 @@ const EnvSchema = z.object({
   TIMEOUT_MARGIN_MS: intVar(2_000, 0, 60_000),
   DEFAULT_TIMEOUT_MS: intVar(60_000, 1_000, 300_000),
   MAX_BODY_BYTES: intVar(64 * 1024, 1024, 10 * 1024 * 1024),
+  LEASE_SLACK_MS: intVar(30_000, 0, 600_000),
   DEFAULT_KEY_LIMITS: DefaultKeyLimitsSchema,
 });
 
@@ -109,6 +111,8 @@ export interface Config {
   defaultTimeoutMs: number;
   maxBodyBytes: number;
   keyDefaults: KeyLimitDefaults;
+  /** How long a reservation outlives the forwarding timeout before the meter frees it (Worker died). */
+  leaseSlackMs: number;
 }
 
 // One parse per env object: workerd hands the same env to every request of an isolate.
@@ -136,6 +140,7 @@ export function loadConfig(env: Env): Config {
     defaultTimeoutMs: vars.DEFAULT_TIMEOUT_MS,
     maxBodyBytes: vars.MAX_BODY_BYTES,
     keyDefaults: vars.DEFAULT_KEY_LIMITS,
+    leaseSlackMs: vars.LEASE_SLACK_MS,
   };
   parsed.set(env, config);
   return config;

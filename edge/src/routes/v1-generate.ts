@@ -23,8 +23,6 @@ import { apiKeyAuth } from "../middleware/api-key-auth.js";
 import { PhaseTimer } from "../middleware/server-timing.js";
 import { readJsonBody } from "./read-json-body.js";
 
-// A reservation outlives the forwarding timeout by this much before the meter frees it on its own.
-const LEASE_SLACK_MS = 30_000;
 const KEPT_BACKEND_HEADERS = ["content-type", METADATA_HEADER] as const;
 
 /** Runs `work` to the end even if the client disconnects, so a reservation is always settled. */
@@ -88,7 +86,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
       requestId,
       limits,
       credits,
-      leaseMs: plan.timeoutMs + LEASE_SLACK_MS,
+      leaseMs: plan.timeoutMs + services.config.leaseSlackMs,
       ...(idempotency ? { idempotency } : {}),
     });
     timer.mark("meter");
