@@ -43,4 +43,5 @@ fi
 # jq cannot write binary, so it prints the base64 text and base64 -d decodes it.
 jq -r '.image.b64_json' "$response" | base64 -d >"$out"
 jq -r --arg out "$out" '"wrote \($out): \(.image.width)x\(.image.height) \(.image.mime_type), n \(.n), \(.timings.total_ms | floor) ms, \(.usage.credits) credits, request \(.id)"' "$response"
-jq -r '.chosen_index as $w | .candidates[] | "\(if .index == $w then "▶" else " " end) #\(.index)  seed \(.seed)  score \(.score)  \(.verdict)"' "$response"
+jq -r '.chosen_index as $w | .candidates[]
+  | "\(if .index == $w then "▶" else " " end) #\(.index)  seed \(.seed)  score \(.score * 10000 | round / 10000)  \(.verdict)"' "$response"

@@ -21,7 +21,9 @@ try {
   console.log(
     `wrote ${out}: ${result.width}×${result.height} ${result.mimeType}, ${result.image.length} bytes`,
   );
-  for (const candidate of result.candidates) {
+  // The best five by verifier score; every candidate's seed reproduces it alone with n: 1.
+  const best = [...result.candidates].sort((a, b) => b.score - a.score).slice(0, 5);
+  for (const candidate of best) {
     const mark = candidate.index === result.chosenIndex ? "▶" : " ";
     console.log(
       `${mark} #${candidate.index} seed ${candidate.seed}  score ${candidate.score.toFixed(4)}  ${candidate.verdict}`,
