@@ -18,6 +18,8 @@ export interface Meter {
   usage(keyId: string, limits: KeyLimits): Promise<MeterSnapshot>;
 }
 
+// The RPC stub types each result as a serialised copy with Disposable mixed in; the values are plain data
+// (numbers, strings, ArrayBuffers), so casting back to the declared shape is exact.
 export class DurableObjectMeter implements Meter {
   constructor(private readonly namespace: DurableObjectNamespace<KeyMeter>) {}
 
