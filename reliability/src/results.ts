@@ -79,11 +79,14 @@ export function mergeResults(mode: string): { file: string; totals: Required<Sec
       totals[key] = key === "backend_rss_growth_mb" ? Math.max(totals[key], value) : totals[key] + value;
     }
   }
+  const latency = (name: string) =>
+    (sections[name] as { latency_ms?: unknown } | undefined)?.latency_ms ?? null;
   const document = {
     generated_at: new Date().toISOString(),
     last_run_mode: mode,
     machine: { node: process.version, cpus: cpus().length, platform: process.platform },
     totals,
+    load_latency_ms: { short: latency("load"), soak: latency("load-soak") },
     sections,
   };
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });

@@ -83,21 +83,28 @@ describe("static: every secret comparison goes through a constant-time path", ()
   });
 });
 
-/** Median ns of `compare(secret, candidate)` over `runs` calls. */
-async function medianNs(
+/**
+ * Median ns of `compare(secret, guess)` per guess, the guesses measured round-robin (one call each per
+ * round) so that background load on a shared CI machine hits them all alike.
+ */
+async function interleavedMediansNs(
   compare: (a: string, b: string) => Promise<boolean>,
   secret: string,
-  candidate: string,
-  runs: number,
-) {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await compare(secret, candidate);
-    samples.push(Number(process.hrtime.bigint() - start));
+  guesses: string[],
+  rounds: number,
+): Promise<number[]> {
+  const samples: number[][] = guesses.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, guess] of guesses.entries()) {
+      const start = process.hrtime.bigint();
+      await compare(secret, guess);
+      samples[i]?.push(Number(process.hrtime.bigint() - start));
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? 0;
+  return samples.map((values) => {
+    const sorted = values.sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  });
 }
 
 describe("behavior: comparison time does not depend on how much of the secret a guess gets right", () => {
@@ -117,11 +124,8 @@ describe("behavior: comparison time does not depend on how much of the secret a 
     it(`${name}: right answers, and medians within 1.5× of each other`, async () => {
       expect(await compare(secret, secret)).toBe(true);
       for (const guess of Object.values(guesses)) expect(await compare(secret, guess)).toBe(false);
-      const runs = 1500;
-      await medianNs(compare, secret, secret, 200); // warm-up
-      // One guess after another, never concurrently, so the samples do not contend with each other.
-      const medians: number[] = [];
-      for (const guess of Object.values(guesses)) medians.push(await medianNs(compare, secret, guess, runs));
+      await interleavedMediansNs(compare, secret, [secret], 200); // warm-up
+      const medians = await interleavedMediansNs(compare, secret, Object.values(guesses), 1500);
       const ratio = Math.max(...medians) / Math.min(...medians);
       ratios[name] = Math.round(ratio * 100) / 100;
       writeSection("auth-static", { timing_ratio_max_over_min: ratios });

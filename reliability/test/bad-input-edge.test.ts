@@ -14,6 +14,7 @@ const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 150);
 let stack: Stack;
 let key: string;
 let keyId: string;
+let usageBefore: { credits_used: number; credits_reserved: number; requests: number };
 const tried: Record<string, number> = {};
 /** Answers from workerd's HTTP layer itself, outside the Worker (see the Content-Length test). */
 const runtimeTally = new Tally();
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const created = await stack.edge.createKey({ name: "fuzz target" });
   key = created.key;
   keyId = created.id;
+  usageBefore = await stack.edge.usage(key);
 });
 
 afterAll(async () => {
@@ -184,8 +186,9 @@ describe("edge: sizes and framing", () => {
 describe("edge: nothing was charged", () => {
   it("the fuzzed key used no credits, holds no reservation, and its ledger has no charged row", async () => {
     const usage = await stack.edge.usage(key);
-    expect(usage.credits_used).toBe(0);
+    expect(usage.credits_used).toBe(usageBefore.credits_used);
     expect(usage.credits_reserved).toBe(0);
+    expect(usage.requests).toBe(usageBefore.requests);
     const charged = (await stack.edge.ledger(keyId)).filter(
       (row) => row.credits_charged > 0 || row.outcome === "charged",
     );
