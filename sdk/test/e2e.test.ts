@@ -12,7 +12,12 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TinyscaleAdmin } from "../src/admin.js";
 import { Tinyscale } from "../src/client.js";
-import { AuthenticationError, BadRequestError, PermissionDeniedError } from "../src/core/errors.js";
+import {
+  AuthenticationError,
+  BadRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+} from "../src/core/errors.js";
 import { readPngSize } from "./helpers/png.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
@@ -153,10 +158,16 @@ describe("SDK against the real stack", () => {
     const admin = new TinyscaleAdmin({ adminToken: ADMIN_TOKEN, baseURL: edge.url });
     const doomed = await admin.createKey({ name: "to revoke", environment: "test" });
     expect((await admin.listKeys()).data.map((k) => k.id)).toContain(doomed.id);
+    expect(await admin.updateKey(doomed.id, { rpm: 7, name: "renamed" })).toMatchObject({
+      rpm: 7,
+      name: "renamed",
+    });
+    const doomedClient = new Tinyscale({ apiKey: doomed.key, baseURL: edge.url });
+    expect((await doomedClient.usage()).rate_limit.rpm).toBe(7);
+    const missing = await admin.revokeKey("key_does_not_exist").catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NotFoundError);
     await admin.revokeKey(doomed.id);
-    const revoked = await new Tinyscale({ apiKey: doomed.key, baseURL: edge.url })
-      .usage()
-      .catch((e: unknown) => e);
+    const revoked = await doomedClient.usage().catch((e: unknown) => e);
     expect(revoked).toBeInstanceOf(PermissionDeniedError);
     expect(revoked).toMatchObject({ code: "key_revoked" });
   });
