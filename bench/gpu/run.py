@@ -123,6 +123,20 @@ def measure(fn, device, n, warmup: int, runs: int):
     return statistics.median(totals), stages, totals
 
 
+def profile_one(pipes: Pipelines, device: torch.device, spec: str, out_dir: Path) -> None:
+    """Where one run's time goes: the top kernels by device time, and host vs device time, so a slow stage
+    can be told apart as launch-bound (host ≫ device) or kernel-bound."""
+    from torch.profiler import ProfilerActivity, profile
+
+    mode, n = spec.split(":")
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        getattr(pipes, mode)(Stopwatch(device), int(n))
+        Stopwatch(device).sync()
+    table = prof.key_averages().table(sort_by="cuda_time_total", row_limit=25)
+    print(table)
+    (out_dir / f"profile-{mode}-{n}.txt").write_text(table)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out_dir")
@@ -134,6 +148,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--max-batch", type=int, default=8)
+    ap.add_argument("--profile", default="", help="mode:N to trace with torch.profiler after timing (e.g. vhs:4)")
     args = ap.parse_args()
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -166,6 +181,9 @@ def main() -> None:
                 peak = torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None
                 rows.append({"mode": mode, "n": n, "total_ms": round(total, 2), "stages": {k: round(v, 2) for k, v in stages.items()}, "runs": [round(t, 2) for t in totals], "peak_gib": peak})
                 print(f"{mode:>9} N={n:<2} {total:9.1f} ms  " + " ".join(f"{k}={v:.1f}" for k, v in stages.items()), flush=True)
+
+        if args.profile:
+            profile_one(pipes, device, args.profile, out_dir)
 
     by = {(r["mode"], r["n"]): r["total_ms"] for r in rows}
     ratios = {
