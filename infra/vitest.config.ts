@@ -9,6 +9,9 @@ export default defineConfig({
     name: "infra",
     include: ["test/**/*.test.ts"],
     globalSetup: ["../sdk/test/global-setup.ts"],
+    // Two of these files run a backend that profiles itself at start-up: one at a time, so they do not
+    // skew each other's measurements on a 2-core machine.
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,
   },

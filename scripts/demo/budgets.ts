@@ -1,37 +1,50 @@
 // Picks the demo's two latency budgets from the running stack's own plan, so the demo shows N growing
-// with the budget on any machine (a fast laptop, a 2-core CI box) instead of hitting max_n or a
-// budget too small for the fixed cost. The planner call is free; TINYSCALE_DEMO_BUDGETS overrides.
+// with the budget on any machine (a fast laptop, a busy 2-core CI box): the tight one is twice the
+// smallest budget the planner accepts (headroom for a loaded machine), the loose one well above it but
+// short of max_n. The planner calls are free; TINYSCALE_DEMO_BUDGETS overrides.
 import type { Tinyscale } from "tinyscale";
 
-/** Fractions of the time max_n candidates take: a tight budget and a looser one. */
-const FRACTIONS = [0.45, 0.9] as const;
-/** The API's smallest budget_ms (GenerateRequest schema). */
+/** The API's smallest and largest budget_ms (GenerateRequest schema). */
 const MIN_BUDGET_MS = 50;
+const MAX_BUDGET_MS = 60_000;
+
+const round10 = (ms: number) => Math.ceil(ms / 10) * 10;
+
+async function accepted(client: Tinyscale, budget: number): Promise<boolean> {
+  try {
+    await client.plan({ budget_ms: budget });
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "budget_too_small") return false;
+    throw error;
+  }
+}
+
+/** The smallest budget (to 10 ms) the planner turns into N >= 1, by bisection. */
+async function smallestBudget(client: Tinyscale): Promise<number> {
+  if (await accepted(client, MIN_BUDGET_MS)) return MIN_BUDGET_MS;
+  let low = MIN_BUDGET_MS; // refused
+  let high = MAX_BUDGET_MS; // accepted, or the request could never run
+  while (high - low > 10) {
+    const middle = Math.round((low + high) / 2);
+    if (await accepted(client, middle)) high = middle;
+    else low = middle;
+  }
+  return high;
+}
 
 export async function chooseBudgets(client: Tinyscale, override: string | undefined): Promise<number[]> {
   if (override) {
     const budgets = override.split(",").map(Number);
-    if (budgets.some((b) => !Number.isInteger(b) || b <= 0)) {
-      throw new Error(`TINYSCALE_DEMO_BUDGETS must be comma-separated positive integers, got "${override}"`);
+    if (budgets.some((b) => !Number.isInteger(b) || b < MIN_BUDGET_MS || b > MAX_BUDGET_MS)) {
+      throw new Error(`TINYSCALE_DEMO_BUDGETS must be comma-separated integers 50–60000, got "${override}"`);
     }
     return budgets;
   }
-  // The largest budget the API takes plans max_n candidates: its prediction is the top of the range.
-  const full = await client.plan({ budget_ms: 60_000 });
-  const budgets: number[] = [];
-  for (const fraction of FRACTIONS) {
-    let budget = Math.max(MIN_BUDGET_MS, Math.round((full.predicted_ms * fraction) / 10) * 10);
-    // Below the fixed cost the planner refuses (budget_too_small); step up until it plans N >= 1.
-    for (let attempt = 0; attempt < 8; attempt++) {
-      try {
-        await client.plan({ budget_ms: budget });
-        break;
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== "budget_too_small") throw error;
-        budget = Math.round((budget * 1.5) / 10) * 10;
-      }
-    }
-    budgets.push(budget);
-  }
-  return [...new Set(budgets)];
+  const minimum = await smallestBudget(client);
+  // The largest budget plans max_n candidates: its prediction is the top of the useful range.
+  const full = (await client.plan({ budget_ms: MAX_BUDGET_MS })).predicted_ms;
+  const tight = round10(2 * minimum + 50);
+  const loose = round10(tight + Math.max(100, 0.6 * (full - tight)));
+  return [tight, loose];
 }
