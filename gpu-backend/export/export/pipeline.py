@@ -127,11 +127,12 @@ def build_modules(
 
         up = load_upstream(cfg, Path(weights))
     else:
-        up = build_upstream(cfg, seed)
+        # built directly on the target device: at real size a CPU init + copy would cost minutes and 21 GB
+        up = build_upstream(cfg, seed, device)
     yes_id, no_id = token_ids or default_token_ids(cfg)
-    mods = fuse(cfg, up, torch.float32, yes_id, no_id)
+    mods = fuse(cfg, up, torch_dtype, yes_id, no_id)
     for module in mods.values():
-        module.to(device=device, dtype=torch_dtype)
+        module.to(device=device)
     from .examples import example_inputs
 
     result = Modules(cfg, torch_dtype, device, up, yes_id, no_id, mods)
