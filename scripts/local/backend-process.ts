@@ -34,7 +34,7 @@ function logTail(path: string): string {
 
 export async function startBackend(settings: BackendSettings): Promise<RunningBackend> {
   // The log file, not a pipe: the backend keeps logging through its drain even if this process is gone.
-  const logFd = openSync(settings.logFile, "a");
+  const logFd = openSync(settings.logFile, "w");
   const child = spawn(process.execPath, [join(settings.repoRoot, "gpu-backend", "dist", "server.js")], {
     cwd: settings.repoRoot,
     env: {

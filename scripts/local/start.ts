@@ -1,6 +1,7 @@
 // `npm start`: runs the local stack until Ctrl-C and tells the user how to reach it — URLs, the dev
 // key, a ready curl line — and writes the same to .tinyscale/local.json for the CLI and examples.
 import { join } from "node:path";
+import { portIsFree } from "./free-port.js";
 import { assertBuilt, NotBuiltError } from "./prerequisites.js";
 import { repoRoot } from "./repo-root.js";
 
@@ -18,11 +19,22 @@ async function main(): Promise<void> {
   const { startLocalStack } = await import("./stack.js");
   const { removeLocalFile, writeLocalFile } = await import("./local-file.js");
   const stateDir = join(repoRoot, ".tinyscale");
+  const ports = {
+    TINYSCALE_EDGE_PORT: port("TINYSCALE_EDGE_PORT", 8787),
+    TINYSCALE_BACKEND_PORT: port("TINYSCALE_BACKEND_PORT", 8090),
+  };
+  for (const [name, value] of Object.entries(ports)) {
+    if (value !== 0 && !(await portIsFree(value))) {
+      throw new Error(
+        `port ${value} is in use (another npm start?): stop it or set ${name}=<port> (0 = any free port)`,
+      );
+    }
+  }
   console.log("starting the gpu-backend (tiny bundle, CPU) and the edge (workerd) on 127.0.0.1 …");
   const stack = await startLocalStack({
     repoRoot,
-    edgePort: port("TINYSCALE_EDGE_PORT", 8787),
-    backendPort: port("TINYSCALE_BACKEND_PORT", 8090),
+    edgePort: ports.TINYSCALE_EDGE_PORT,
+    backendPort: ports.TINYSCALE_BACKEND_PORT,
     logDir: stateDir,
     keyName: "local development",
     ...(process.env.TINYSCALE_BUNDLE ? { bundle: process.env.TINYSCALE_BUNDLE } : {}),
