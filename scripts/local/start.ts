@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       `    -H 'Content-Type: application/json' -d '${body}' \\`,
       "    -o fox.png -D - | grep -i '^x-tinyscale-metadata'",
       "or with the SDK's CLI, which reads .tinyscale/local.json:",
-      '  node sdk/bin/tinyscale.js generate "a red fox in the snow" --budget 500 --out fox.png',
+      '  npx tinyscale generate "a red fox in the snow" --budget 500 --out fox.png',
       "",
       "Ctrl-C stops everything.",
     ].join("\n"),
