@@ -31,7 +31,8 @@ ENV NODE_ENV=production \
   HOST=0.0.0.0 \
   PORT=8787 \
   TINYSCALE_EDGE_PERSIST=/data
-USER node
+# node, uid 1000 in the node image (numeric so runAsNonRoot-style checks can verify it)
+USER 1000:1000
 EXPOSE 8787
 # The edge has no health route; its public OpenAPI document answers 200 once the Worker is up.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
