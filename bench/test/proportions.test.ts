@@ -61,3 +61,16 @@ describe("prometheus text", () => {
     });
   });
 });
+
+describe("edge Server-Timing", () => {
+  it("reads each phase's duration", async () => {
+    const { parseServerTiming } = await import("../src/overhead/server-timing.js");
+    expect(parseServerTiming("auth;dur=1, plan;dur=0, meter;dur=4.5, backend;desc=x;dur=2")).toEqual({
+      auth: 1,
+      plan: 0,
+      meter: 4.5,
+      backend: 2,
+    });
+    expect(parseServerTiming(null)).toEqual({});
+  });
+});

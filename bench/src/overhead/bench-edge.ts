@@ -6,9 +6,10 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { startLocalEdge } from "@tinyscale/edge";
 import type { CreateKeyResponse, Profile } from "@tinyscale/shared";
-import { round, summarize } from "../stats/summarize.js";
+import { median, round, summarize } from "../stats/summarize.js";
 import { startFastBackend } from "./fast-backend.js";
 import { type ThroughputStats, throughput } from "./http-latency.js";
+import { parseServerTiming } from "./server-timing.js";
 
 export interface EdgeResult {
   requests: number;
@@ -17,6 +18,8 @@ export interface EdgeResult {
   via_edge_ms: { p50: number; p90: number; p99: number };
   /** p50(via edge) − p50(direct), and the same at p99. */
   added_ms: { p50: number; p99: number };
+  /** Median ms of each edge phase from its Server-Timing header (ms clock that advances on I/O). */
+  edge_phases_p50_ms: Record<string, number>;
   throughput: { via_edge: ThroughputStats; direct: ThroughputStats };
   backend_counts: { ok: number; rejected: number };
 }
@@ -29,12 +32,24 @@ export interface EdgeOptions {
   durationS: number;
 }
 
-async function timedPost(url: string, headers: Record<string, string>, body: string): Promise<number> {
+async function timedPost(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  phases?: Record<string, number[]>,
+): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(url, { method: "POST", headers, body });
   await res.arrayBuffer();
   const dt = performance.now() - t0;
   if (!res.ok) throw new Error(`POST ${url} answered ${res.status}`);
+  if (phases) {
+    for (const [name, ms] of Object.entries(parseServerTiming(res.headers.get("server-timing")))) {
+      const list = phases[name] ?? [];
+      list.push(ms);
+      phases[name] = list;
+    }
+  }
   return dt;
 }
 
@@ -74,9 +89,10 @@ export async function benchEdge(opts: EdgeOptions): Promise<EdgeResult> {
     // Interleaved so drift (GC, CPU frequency, other load) hits both paths alike.
     const direct: number[] = [];
     const viaEdge: number[] = [];
+    const phases: Record<string, number[]> = {};
     for (let i = 0; i < opts.requests; i++) {
       direct.push(await timedPost(directUrl, directHeaders, body));
-      viaEdge.push(await timedPost(edgeUrl, edgeHeaders, body));
+      viaEdge.push(await timedPost(edgeUrl, edgeHeaders, body, phases));
     }
     const d = summarize(direct);
     const e = summarize(viaEdge);
@@ -96,6 +112,7 @@ export async function benchEdge(opts: EdgeOptions): Promise<EdgeResult> {
       direct_ms: { p50: round(d.median), p90: round(d.p90), p99: round(d.p99) },
       via_edge_ms: { p50: round(e.median), p90: round(e.p90), p99: round(e.p99) },
       added_ms: { p50: round(e.median - d.median), p99: round(e.p99 - d.p99) },
+      edge_phases_p50_ms: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, round(median(v))])),
       throughput: { via_edge: tpEdge, direct: tpDirect },
       backend_counts: { ...backend.counts },
     };

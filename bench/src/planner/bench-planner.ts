@@ -15,6 +15,14 @@ export interface PlannerRun {
   over_budget: boolean;
 }
 
+export interface ProfileCheck {
+  n: number;
+  /** What the profile predicts for this N … */
+  predicted_ms: number;
+  /** … and the pipeline bench's median for the same mode and N (same backend, same run). */
+  pipeline_median_ms: number;
+}
+
 export interface PlannerResult {
   mode: ProductMode;
   n1_predicted_ms: number;
@@ -22,6 +30,8 @@ export interface PlannerResult {
   runs: PlannerRun[];
   median_rel_error: number;
   p90_rel_error: number;
+  /** Median of (measured − predicted) / predicted: > 0 means runs take longer than planned. */
+  median_signed_error: number;
   /** Share of runs whose measured ms exceeded the budget. */
   share_over_budget: number;
 }
@@ -32,8 +42,10 @@ export interface PlannerOptions {
   budgets: number;
   maxFactor: number;
   runsPerBudget: number;
-  /** Warm-up runs per planned N before the measured ones (the N changes between budgets). */
+  /** Warm-up runs before the first measured run of an N not run before (new batch shapes warm up slowly). */
   warmupPerBudget: number;
+  /** Ns the backend has already run (e.g. the pipeline bench's), which need no warm-up. */
+  alreadyWarm?: readonly number[];
   maxN: number;
 }
 
@@ -53,6 +65,7 @@ export async function benchPlanner(
   const n1 = predictMs(profile, opts.mode, 1).total_ms;
   const budgets = budgetLadder(n1, opts.budgets, opts.maxFactor);
   const runs: PlannerRun[] = [];
+  const warm = new Set(opts.alreadyWarm ?? []);
   let seed = 50_000;
   for (const budget of budgets) {
     let plan: { n: number; predicted_ms: number };
@@ -68,8 +81,11 @@ export async function benchPlanner(
       // The N=1 budget is rounded up from the prediction, so the planner must accept it.
       throw new Error(`planner refused budget ${budget} ms: ${(err as TinyscaleError).message}`);
     }
-    for (let w = 0; w < opts.warmupPerBudget; w++) {
-      await runner.run(opts.mode, plan.n, `planner warm-up ${budget} ${w}`, seed++);
+    if (!warm.has(plan.n)) {
+      for (let w = 0; w < opts.warmupPerBudget; w++) {
+        await runner.run(opts.mode, plan.n, `planner warm-up ${budget} ${w}`, seed++);
+      }
+      warm.add(plan.n);
     }
     for (let i = 0; i < opts.runsPerBudget; i++) {
       const r = await runner.run(
@@ -98,6 +114,13 @@ export async function benchPlanner(
     runs,
     median_rel_error: round(quantile(errors, 0.5), 4),
     p90_rel_error: round(quantile(errors, 0.9), 4),
+    median_signed_error: round(
+      quantile(
+        runs.map((r) => (r.measured_ms - r.predicted_ms) / r.predicted_ms),
+        0.5,
+      ),
+      4,
+    ),
     share_over_budget: round(runs.filter((r) => r.over_budget).length / runs.length, 4),
   };
 }

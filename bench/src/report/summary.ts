@@ -2,7 +2,7 @@
 // ratio), then the pipeline table, ratios, stage proportions, planner and overhead figures.
 
 import type { PipelineRatios, PipelineRow } from "../pipeline/bench-pipeline.js";
-import type { PlannerResult } from "../planner/bench-planner.js";
+import type { PlannerResult, ProfileCheck } from "../planner/bench-planner.js";
 import type { ProportionRow } from "../proportions/types.js";
 import { markdownTable } from "./markdown.js";
 import { type TargetResult, targetLine } from "./targets.js";
@@ -31,9 +31,13 @@ export interface SummaryInput {
   pipeline?: { rows: PipelineRow[]; ratios: PipelineRatios };
   proportions?: ProportionRow[];
   planner?: PlannerResult;
+  /** The start-up profile's predictions beside the pipeline bench's medians (vhs). */
+  profileCheck?: ProfileCheck[];
   overhead?: OverheadSummary;
   /** Sections that could not run, with the reason (printed, never dropped). */
   failures: string[];
+  /** How the figures were taken (appended as the last section). */
+  notes?: readonly string[];
 }
 
 export function renderSummary(input: SummaryInput): string {
@@ -55,8 +59,10 @@ export function renderSummary(input: SummaryInput): string {
   }
   if (input.pipeline) out.push("", ...pipelineSection(input.pipeline.rows, input.pipeline.ratios));
   if (input.proportions) out.push("", ...proportionSection(input.proportions));
-  if (input.planner) out.push("", ...plannerSection(input.planner));
+  if (input.planner) out.push("", ...plannerSection(input.planner, input.profileCheck ?? []));
   if (input.overhead) out.push("", ...overheadSection(input.overhead));
+  if (input.notes && input.notes.length > 0)
+    out.push("", "## Method", "", ...input.notes.map((n) => `- ${n}`));
   return `${out.join("\n")}\n`;
 }
 
@@ -110,11 +116,31 @@ function proportionSection(rows: ProportionRow[]): string[] {
   ];
 }
 
-function plannerSection(p: PlannerResult): string[] {
+function plannerSection(p: PlannerResult, check: ProfileCheck[]): string[] {
+  const checkLines =
+    check.length === 0
+      ? []
+      : [
+          "",
+          "The profile the backend measured at start-up, against the pipeline bench's medians (vhs, same run):",
+          "",
+          markdownTable(
+            ["N", "profile predicts ms", "pipeline median ms", "measured / predicted"],
+            check.map((c) => [
+              c.n,
+              c.predicted_ms,
+              c.pipeline_median_ms,
+              c.pipeline_median_ms / c.predicted_ms,
+            ]),
+            3,
+          ),
+        ];
   return [
     `## Planner (${p.mode}, budgets ${p.budgets_ms[0]}–${p.budgets_ms[p.budgets_ms.length - 1]} ms)`,
     "",
-    `Median relative error ${(p.median_rel_error * 100).toFixed(1)} %, p90 ${(p.p90_rel_error * 100).toFixed(1)} %, ` +
+    `Median relative error ${(p.median_rel_error * 100).toFixed(1)} % (signed median ${(p.median_signed_error * 100).toFixed(1)} %: ` +
+      "> 0 means slower than predicted), " +
+      `p90 ${(p.p90_rel_error * 100).toFixed(1)} %, ` +
       `${(p.share_over_budget * 100).toFixed(1)} % of ${p.runs.length} runs over budget.`,
     "",
     markdownTable(
@@ -124,6 +150,7 @@ function plannerSection(p: PlannerResult): string[] {
     ),
     "",
     "![planner](planner.svg)",
+    ...checkLines,
   ];
 }
 

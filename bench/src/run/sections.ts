@@ -2,7 +2,7 @@
 // others still run: proportions → pipeline → planner → backend overhead → edge.
 
 import { performance } from "node:perf_hooks";
-import { type Profile, predictMs } from "@tinyscale/shared";
+import { type Profile, planCandidates, predictMs } from "@tinyscale/shared";
 import type { LoadedBundle } from "../backend/internals.js";
 import type { ProductRunner } from "../backend/product-runner.js";
 import { type BackendOverheadResult, benchBackendOverhead } from "../overhead/bench-backend-overhead.js";
@@ -15,10 +15,16 @@ import {
 } from "../pipeline/bench-pipeline.js";
 import type { ReferenceRunner } from "../pipeline/reference-runner.js";
 import type { BenchMode, ModeRunner } from "../pipeline/types.js";
-import { benchPlanner, type PlannerResult } from "../planner/bench-planner.js";
+import {
+  benchPlanner,
+  budgetLadder,
+  type PlannerResult,
+  type ProfileCheck,
+} from "../planner/bench-planner.js";
 import { type GraphTimes, measureGraphs } from "../proportions/measure-graphs.js";
 import { proportionTable } from "../proportions/proportion-table.js";
 import type { ProportionRow } from "../proportions/types.js";
+import { round } from "../stats/summarize.js";
 import { log } from "./clock.js";
 import type { RunOptions, Section } from "./options.js";
 import type { PreparedBundle } from "./prepare-bundle.js";
@@ -39,6 +45,8 @@ export interface SectionResults {
   proportions?: ProportionRow[];
   pipeline?: { rows: PipelineRow[]; ratios: PipelineRatios; rounds: number };
   planner?: PlannerResult;
+  /** The start-up profile's vhs predictions beside the pipeline bench's medians (was the profile right?). */
+  profileCheck?: ProfileCheck[];
   backend?: BackendOverheadResult;
   edge?: EdgeResult;
   missing: Record<string, string>;
@@ -117,20 +125,43 @@ export async function runSections(ctx: SectionContext): Promise<SectionResults> 
   await attempt("planner", async () => {
     const budget = left() * SHARE.planner;
     const n1 = predictMs(profile, "vhs", 1).total_ms;
-    const budgets = opts.quick ? 4 : 10;
+    const budgets = opts.quick ? 4 : 8;
     const maxFactor = 20;
-    // Σ of the ladder's factors ≈ how many N=1 costs one pass over the budgets takes (upper bound).
-    let factorSum = 0;
-    for (let i = 0; i < budgets; i++) factorSum += maxFactor ** (i / (budgets - 1));
-    const passes = Math.floor(budget / (factorSum * n1));
-    const runsPerBudget = opts.quick ? 1 : Math.max(2, Math.min(6, passes - 1));
+    // One pass = each budget's planned run; N not seen before also pays one warm-up run.
+    const warmNs = new Set<number>(out.pipeline ? PIPELINE_NS : []);
+    let passMs = 0;
+    let warmMs = 0;
+    for (const b of budgetLadder(Math.ceil(n1), budgets, maxFactor)) {
+      const plan = planCandidates(profile, { budget_ms: b, verifier: "vhs", network_margin_ms: 0 });
+      passMs += plan.predicted_ms;
+      if (!warmNs.has(plan.n)) warmMs += plan.predicted_ms;
+      warmNs.add(plan.n);
+    }
+    const passes = Math.floor((budget - warmMs) / passMs);
+    const runsPerBudget = opts.quick ? 1 : Math.max(2, Math.min(6, passes));
     log(
-      `planner: ${budgets} budgets × (1 warm-up + ${runsPerBudget} runs), N=1 predicted ${n1.toFixed(1)} ms`,
+      `planner: ${budgets} budgets × ${runsPerBudget} runs (+ warm-ups for new N), N=1 predicted ${n1.toFixed(1)} ms, ` +
+        `one pass ≈ ${(passMs / 1000).toFixed(0)} s`,
     );
+    out.profileCheck = (out.pipeline?.rows ?? [])
+      .filter((row) => row.mode === "vhs")
+      .map((row) => ({
+        n: row.n,
+        predicted_ms: round(predictMs(profile, "vhs", row.n).total_ms),
+        pipeline_median_ms: row.total_ms,
+      }));
     out.planner = await benchPlanner(
       product,
       profile,
-      { mode: "vhs", budgets, maxFactor, runsPerBudget, warmupPerBudget: 1, maxN: profile.max_n },
+      {
+        mode: "vhs",
+        budgets,
+        maxFactor,
+        runsPerBudget,
+        warmupPerBudget: 1,
+        maxN: profile.max_n,
+        alreadyWarm: out.pipeline ? PIPELINE_NS : [],
+      },
       (r) =>
         log(
           `planner budget ${r.budget_ms} ms → N=${r.n}: predicted ${r.predicted_ms}, measured ${r.measured_ms}`,
@@ -141,8 +172,8 @@ export async function runSections(ctx: SectionContext): Promise<SectionResults> 
   await attempt("overhead", async () => {
     const budget = left() * SHARE.overhead;
     const per = predictMs(profile, "vhs", 4).total_ms + 5;
-    const requests = opts.quick ? 5 : Math.max(20, Math.min(200, Math.floor((budget * 0.6) / per)));
-    const loopRequests = opts.quick ? 5 : Math.max(20, Math.min(100, Math.floor((budget * 0.3) / per)));
+    const requests = opts.quick ? 5 : Math.max(15, Math.min(200, Math.floor((budget * 0.6) / per)));
+    const loopRequests = opts.quick ? 5 : Math.max(15, Math.min(100, Math.floor((budget * 0.3) / per)));
     log(
       `overhead: ${loopRequests} requests for event-loop delay, ${requests} for time outside session.run()`,
     );

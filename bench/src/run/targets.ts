@@ -1,6 +1,7 @@
 // Issue 6's targets, filled from this run's results. A target whose measurement is missing is a MISS
 // with the reason, so nothing silently drops out of the summary.
 
+import { type GraphCost, modelRatio } from "../analysis/cost-models.js";
 import type { BackendOverheadResult } from "../overhead/bench-backend-overhead.js";
 import type { EdgeResult } from "../overhead/bench-edge.js";
 import type { PipelineRatios } from "../pipeline/bench-pipeline.js";
@@ -14,6 +15,56 @@ export interface TargetInputs {
   edge?: EdgeResult;
   /** Why a section is missing, by section name. */
   missing: Record<string, string>;
+  /** GFLOP and median ms per batch-1 graph call, for the cost-model context of the ratio targets. */
+  gflop?: GraphCost;
+  graphMs?: GraphCost;
+}
+
+function fmt(v: number | null): string {
+  return v === null ? "n/a" : v.toFixed(3);
+}
+
+/** Context for a ratio: what counted FLOPs and batch-1 graph times alone would give. */
+function ratioContext(t: TargetInputs, b: "clip" | "reference", n: number): string {
+  const flop = t.gflop ? modelRatio("vhs", b, n, t.gflop) : null;
+  const time = t.graphMs ? modelRatio("vhs", b, n, t.graphMs) : null;
+  return `FLOP model ${fmt(flop)}, batch-1 graph-time model ${fmt(time)}`;
+}
+
+function extraNote(id: string, t: TargetInputs): string | undefined {
+  switch (id) {
+    case "vhs_over_clip_n4":
+      return ratioContext(t, "clip", 4);
+    case "vhs_over_clip_n16":
+      return ratioContext(t, "clip", 16);
+    case "vhs_over_reference_n4":
+      return ratioContext(t, "reference", 4);
+    case "planner_median_rel_error":
+    case "planner_share_over_budget":
+      return t.planner
+        ? `median signed error ${(t.planner.median_signed_error * 100).toFixed(1)} % (> 0: slower than predicted), ${t.planner.runs.length} runs`
+        : undefined;
+    case "backend_outside_run_p50":
+      return t.backend
+        ? `of which PNG encode p50 ${t.backend.png_encode_ms.p50} ms; without it p50 ${t.backend.outside_run_excl_png_ms.p50} ms; caller-side p50 ${t.backend.outside_run_client_ms.p50} ms`
+        : undefined;
+    case "event_loop_delay_p99":
+      return t.backend
+        ? `max ${t.backend.event_loop_delay_ms.max} ms over ${t.backend.event_loop_delay_ms.samples} samples`
+        : undefined;
+    case "edge_added_p50":
+      return t.edge
+        ? `via edge p50 ${t.edge.via_edge_ms.p50} ms vs direct ${t.edge.direct_ms.p50} ms; edge phases p50 (Server-Timing) ${Object.entries(
+            t.edge.edge_phases_p50_ms,
+          )
+            .map(([k, v]) => `${k} ${v}`)
+            .join(
+              ", ",
+            )} ms; ${t.edge.throughput.via_edge.requests_per_s} req/s through the edge vs ${t.edge.throughput.direct.requests_per_s} direct`
+        : undefined;
+    default:
+      return undefined;
+  }
 }
 
 export function issueTargets(t: TargetInputs): TargetResult[] {
@@ -89,7 +140,7 @@ export function issueTargets(t: TargetInputs): TargetResult[] {
     },
   ];
   return list.map(({ section, ...target }) => {
-    const n = note(target.measured, section);
+    const n = note(target.measured, section) ?? extraNote(target.id, t);
     return evaluateTarget({ ...target, comparison: "le", ...(n ? { note: n } : {}) });
   });
 }

@@ -10,6 +10,7 @@ import { renderSummary } from "../report/summary.js";
 import { targetLine } from "../report/targets.js";
 import { writeJson } from "../report/write-json.js";
 import { log } from "./clock.js";
+import { METHOD_NOTES } from "./method-notes.js";
 import type { PreparedBundle } from "./prepare-bundle.js";
 import type { SectionResults } from "./sections.js";
 import { issueTargets } from "./targets.js";
@@ -32,6 +33,10 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
     backend: r.backend,
     edge: r.edge,
     missing: r.missing,
+    ...("gflop" in bundle.flops ? { gflop: bundle.flops.gflop } : {}),
+    ...(r.graphTimes
+      ? { graphMs: Object.fromEntries(Object.entries(r.graphTimes).map(([g, v]) => [g, v.median_ms])) }
+      : {}),
   });
   if (r.pipeline || r.graphTimes) {
     await writeJson(
@@ -48,7 +53,13 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
       outDir,
     );
   }
-  if (r.planner) await writeJson("planner.json", { ...head, profile: r.profile, ...r.planner }, outDir);
+  if (r.planner) {
+    await writeJson(
+      "planner.json",
+      { ...head, ...r.planner, profile_check: r.profileCheck ?? [], profile: r.profile },
+      outDir,
+    );
+  }
   if (r.backend || r.edge)
     await writeJson("overhead.json", { ...head, backend: r.backend ?? null, edge: r.edge ?? null }, outDir);
   await writeJson("run.json", { ...head, wall_s: Math.round(wallS), targets, missing: r.missing }, outDir);
@@ -89,7 +100,7 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
     targets,
     ...(r.pipeline ? { pipeline: r.pipeline } : {}),
     ...(r.proportions ? { proportions: r.proportions } : {}),
-    ...(r.planner ? { planner: r.planner } : {}),
+    ...(r.planner ? { planner: r.planner, profileCheck: r.profileCheck ?? [] } : {}),
     overhead: {
       ...(backend
         ? {
@@ -116,6 +127,7 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
         : {}),
     },
     failures: Object.values(r.missing),
+    notes: METHOD_NOTES,
   });
   await writeFile(join(outDir, "SUMMARY.md"), md);
 
