@@ -1,23 +1,13 @@
-// Loads the edge's `startLocalEdge` (the Worker in workerd via miniflare) at run time, so a missing or
-// older edge build gives the "not built yet" message rather than a module-resolution crash.
+// Loads the edge's `startLocalEdge` (the Worker in workerd via miniflare) at run time, so a missing
+// edge build gives the "not built yet" message rather than a module-resolution crash. The types come
+// from the edge package itself (erased at run time), so the type-check test catches any drift.
+import type * as Edge from "@tinyscale/edge";
 import { NotBuiltError } from "./prerequisites.js";
 
-export interface LocalEdgeOptions {
-  backends: string[];
-  signingSecret: string;
-  adminToken: string;
-  port?: number;
-  persistTo?: string;
-}
+export type LocalEdge = Edge.LocalEdge;
+export type StartLocalEdge = typeof Edge.startLocalEdge;
 
-export interface LocalEdge {
-  url: string;
-  close(): Promise<void>;
-}
-
-type StartLocalEdge = (options: LocalEdgeOptions) => Promise<LocalEdge>;
-
-// A variable, not a literal: the type checker must not require the edge's exports to exist yet.
+// A variable, not a literal, so this import stays a run-time lookup the catch below can report.
 const EDGE_PACKAGE = "@tinyscale/edge";
 
 export async function loadStartLocalEdge(): Promise<StartLocalEdge> {
