@@ -13,6 +13,11 @@ export class HangError extends Error {
   override name = "HangError";
 }
 
+/** The server closed the connection without answering (HTTP-layer refusals of oversized headers do this). */
+export class ClosedError extends Error {
+  override name = "ClosedError";
+}
+
 /** Status counts of every exchange a test file made; 500s and hangs must stay at zero. */
 export class Tally {
   readonly statuses = new Map<number, number>();
@@ -47,6 +52,34 @@ export class Tally {
 }
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
+
+/**
+ * An oversized-header request: a 4xx from the HTTP layer or a closed connection are both refusals;
+ * returns the status, or "closed". A 5xx or a hang is left to the caller's assertion.
+ */
+export async function headerRefusal(
+  tally: Tally,
+  url: string,
+  headerBytes: number,
+  auth: string,
+): Promise<number | "closed"> {
+  try {
+    const exchange = await sendRaw(
+      tally,
+      url,
+      "POST",
+      [
+        ["authorization", auth],
+        ["x-padding", "x".repeat(headerBytes)],
+      ],
+      new TextEncoder().encode("{}"),
+    );
+    return exchange.status;
+  } catch (error) {
+    if (error instanceof ClosedError) return "closed";
+    throw error;
+  }
+}
 
 /** fetch with a deadline: a request that gets no complete answer in time throws HangError. */
 export async function send(
@@ -138,7 +171,7 @@ export function sendRaw(
       clearTimeout(timer);
       const parsed = parseResponse(Buffer.concat(received), true);
       if (parsed) finish(parsed);
-      else reject(new Error(`${method} ${url}: connection closed without an HTTP response`));
+      else reject(new ClosedError(`${method} ${url}: connection closed without an HTTP response`));
     });
   });
 }

@@ -6,7 +6,7 @@ import { bearer, postGenerate, postSigned, signedHeaders } from "../src/backend-
 import { type BackendProcess, startBackendProcess } from "../src/backend-process.js";
 import { FC_SEED, invalidGenerateBody } from "../src/bad-inputs.js";
 import { clientError } from "../src/error-shape.js";
-import { type Exchange, send, sendRaw, Tally } from "../src/http-call.js";
+import { type Exchange, headerRefusal, send, sendRaw, Tally } from "../src/http-call.js";
 import { metricTotal } from "../src/metrics.js";
 import { writeSection } from "../src/results.js";
 
@@ -15,6 +15,8 @@ const tally = new Tally();
 let backend: BackendProcess;
 let generatedBefore = 0;
 const tried: Record<string, number> = {};
+/** What the HTTP layer did with oversized headers: a status, or "closed" without an answer. */
+const headerRefusals: (number | "closed")[] = [];
 const count = (kind: string) => {
   tried[kind] = (tried[kind] ?? 0) + 1;
 };
@@ -30,6 +32,7 @@ afterAll(async () => {
     http_500s: tally.count((s) => s === 500),
     hangs: tally.hangs,
     by_kind: tried,
+    oversized_header_answers: headerRefusals,
     responses: tally.toJSON(),
   });
   await backend?.stop();
@@ -101,6 +104,15 @@ describe("backend: sizes, framing, routes", () => {
     for (let at = 0; at < bytes.length; at += 64 * 1024) chunks.push(bytes.slice(at, at + 64 * 1024));
     count("oversized");
     expectClientError(await sendRaw(tally, url, "POST", headers, chunks), "1 MB chunked");
+  });
+
+  it("oversized headers (64 KB, 200 KB) → refused by the HTTP layer (4xx or closed), never a 5xx or a hang", async () => {
+    for (const size of [64 * 1024, 200 * 1024]) {
+      count("oversized_header");
+      const answer = await headerRefusal(tally, `${backend.url}/v1/generate`, size, bearer.authorization);
+      headerRefusals.push(answer);
+      expect(answer === "closed" || (answer >= 400 && answer < 500), `${size} bytes → ${answer}`).toBe(true);
+    }
   });
 
   it("duplicated headers: signature, timestamp, bearer, deadline", async () => {

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FC_SEED, invalidGenerateBody, randomJsonBody } from "../src/bad-inputs.js";
 import { clientError, typedError } from "../src/error-shape.js";
-import { sendRaw, Tally } from "../src/http-call.js";
+import { headerRefusal, sendRaw, Tally } from "../src/http-call.js";
 import { ADMIN_TOKEN } from "../src/local-edge.js";
 import { writeSection } from "../src/results.js";
 import { type Stack, startStack } from "../src/stack.js";
@@ -18,6 +18,8 @@ let usageBefore: { credits_used: number; credits_reserved: number; requests: num
 const tried: Record<string, number> = {};
 /** Answers from workerd's HTTP layer itself, outside the Worker (see the Content-Length test). */
 const runtimeTally = new Tally();
+/** What the HTTP layer did with oversized headers: a status, or "closed" without an answer. */
+const headerRefusals: (number | "closed")[] = [];
 const count = (kind: string) => {
   tried[kind] = (tried[kind] ?? 0) + 1;
 };
@@ -38,6 +40,7 @@ afterAll(async () => {
     hangs: stack?.tally.hangs ?? 0,
     workerd_runtime_500s: runtimeTally.count((s) => s === 500),
     by_kind: tried,
+    oversized_header_answers: headerRefusals,
     responses: stack?.tally.toJSON(),
   });
   await stack?.close();
@@ -133,6 +136,15 @@ describe("edge: sizes and framing", () => {
     for (const body of ["", "{}", `{"prompt":"","n":1}`, `{"prompt":"a fox","n":1,"prompt":""}`]) {
       count("empty");
       expectClientError(await stack.edge.generate(key, body), `body ${JSON.stringify(body)}`);
+    }
+  });
+
+  it("oversized headers (64 KB, 200 KB) → refused by the HTTP layer (4xx or closed), never a 5xx or a hang", async () => {
+    for (const size of [64 * 1024, 200 * 1024]) {
+      count("oversized_header");
+      const answer = await headerRefusal(stack.tally, `${stack.edge.url}/v1/generate`, size, `Bearer ${key}`);
+      headerRefusals.push(answer);
+      expect(answer === "closed" || (answer >= 400 && answer < 500), `${size} bytes → ${answer}`).toBe(true);
     }
   });
 
