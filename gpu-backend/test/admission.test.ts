@@ -75,3 +75,28 @@ describe("admission", () => {
     await expect(fetch(`${backend.url}/healthz`)).rejects.toThrow();
   });
 });
+
+describe("callers that go away", () => {
+  it("drops a queued job whose client disconnected; it never runs", async () => {
+    const backend = await start({ maxQueue: 8 });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const encodes = () => metricValue(backend, "tinyscale_graph_runs_total", { graph: "text_encoder" });
+    const before = await encodes();
+    const busy = generate(backend, { prompt: "keeps the worker busy", n: 32, seed: 1, verifier: "clip" });
+    while ((await metricValue(backend, "tinyscale_in_flight")) < 1) await pause();
+    const controller = new AbortController();
+    const abandoned = fetch(`${backend.url}/v1/generate`, {
+      method: "POST",
+      headers: { authorization: "Bearer test-backend-token" },
+      body: JSON.stringify({ prompt: "nobody waits for this one", n: 4 }),
+      signal: controller.signal,
+    }).catch((error: Error) => error);
+    while ((await metricValue(backend, "tinyscale_queue_depth")) < 1) await pause();
+    controller.abort();
+    expect(await abandoned).toBeInstanceOf(Error);
+    while ((await metricValue(backend, "tinyscale_queue_depth")) > 0) await pause();
+    expect((await busy).status).toBe(200);
+    // Only the busy request's prompt was encoded: the abandoned one never reached the worker.
+    expect(await encodes()).toBe(before + 1);
+  });
+});

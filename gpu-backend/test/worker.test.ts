@@ -2,7 +2,6 @@
 // crashed worker fails only its in-flight request (retryably) and is replaced.
 
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { GenerateResponseSchema, predictMs } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate, metricValue, startTestBackend, type TestBackend } from "./helpers.js";
 
@@ -85,34 +84,4 @@ describe("worker thread", () => {
     expect(backend.workerThreadIds()).not.toEqual(before);
     expect(await metricValue(backend, "tinyscale_worker_crashes_total")).toBe(1);
   });
-});
-
-describe("deadlines", () => {
-  for (const verifier of ["vhs", "clip"] as const) {
-    it(`${verifier}: stops starting batches when proposing runs late and finishes the best so far`, async () => {
-      const profile = backend.profile();
-      if (!profile) throw new Error("no profile");
-      const n = 4 * backend.state.maxBatch;
-      const least = predictMs(profile, verifier, 1).total_ms;
-      const full = predictMs(profile, verifier, n).total_ms;
-      // By the backend's own profile, time for about a quarter of the candidates.
-      const deadline = Math.round(Date.now() + least + (full - least) / 4);
-      const response = await generate(
-        backend,
-        { prompt: "late fox", n, seed: 9, verifier },
-        { authorization: "Bearer test-backend-token", "x-tinyscale-deadline": String(deadline) },
-      );
-      const body = await response.json();
-      expect(response.status, JSON.stringify(body)).toBe(200);
-      const result = GenerateResponseSchema.parse(body);
-      expect(result.n_requested).toBe(n);
-      expect(result.n).toBeGreaterThanOrEqual(1);
-      expect(result.n).toBeLessThan(n);
-      expect(result.n % backend.state.maxBatch).toBe(0); // whole batches only
-      expect(result.candidates).toHaveLength(result.n);
-      expect(result.usage.credits).toBe(result.n + 1);
-      const scores = result.candidates.map((c) => c.score);
-      expect(result.chosen_index).toBe(scores.indexOf(Math.max(...scores)));
-    });
-  }
 });

@@ -19,6 +19,8 @@ export interface Admission {
   predictedMs: number;
   /** Predicted run time of the least it can do (one candidate): below this, the deadline is impossible. */
   minimumMs: number;
+  /** Aborts when the caller went away: a job still waiting is dropped instead of run for nobody. */
+  signal?: AbortSignal;
 }
 
 interface Waiting extends Admission {
@@ -80,10 +82,24 @@ export class AdmissionQueue {
       return Promise.reject(this.deadlineError(wait, admission.minimumMs));
     }
     return new Promise((resolve, reject) => {
-      this.waiting.push({ ...admission, enqueuedAt: Date.now(), resolve, reject });
+      const entry: Waiting = { ...admission, enqueuedAt: Date.now(), resolve, reject };
+      this.waiting.push(entry);
       this.metrics.queueDepth.set(this.waiting.length);
+      admission.signal?.addEventListener("abort", () => this.dropWaiting(entry), { once: true });
       this.pump();
     });
+  }
+
+  /** Removes a job that has not started yet (its caller disconnected). */
+  private dropWaiting(entry: Waiting): void {
+    const at = this.waiting.indexOf(entry);
+    if (at < 0) return; // already running or finished
+    this.waiting.splice(at, 1);
+    this.metrics.queueDepth.set(this.waiting.length);
+    entry.reject(
+      new TinyscaleError("invalid_request", "client closed the connection before the job started"),
+    );
+    this.checkDrained();
   }
 
   private deadlineError(waitMs: number, minimumMs: number): TinyscaleError {

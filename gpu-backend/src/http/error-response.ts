@@ -25,7 +25,8 @@ export function countErrors(metrics: BackendMetrics): MiddlewareHandler<AppEnv> 
   return async function countErrorsMiddleware(c, next) {
     await next();
     const code = c.get("errorCode");
-    if (code !== undefined) metrics.errors.inc({ code });
+    // A caller that disconnected receives nothing: not an error response.
+    if (code !== undefined && !c.req.raw.signal.aborted) metrics.errors.inc({ code });
   };
 }
 

@@ -72,7 +72,7 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
     log.debug("generate prompt", { prompt: request.prompt });
     let outcome: Awaited<ReturnType<AdmissionQueue["submit"]>>;
     try {
-      outcome = await admission.submit(planned);
+      outcome = await admission.submit({ ...planned, signal: c.req.raw.signal });
     } catch (error) {
       metrics.requests.inc({
         verifier: planned.job.verifier,
