@@ -152,7 +152,7 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
   ready.catch(async (error: unknown) => {
     state.phase = "failed";
     logger.error("bundle could not be loaded", { error: (error as Error).message });
-    await close();
+    await close().catch((closeError: unknown) => logger.error("close failed", { error: closeError }));
   });
 
   const backend: RunningBackend = {

@@ -10,6 +10,13 @@ afterAll(async () => {
   await Promise.all(started.map((b) => b.close()));
 });
 
+let sharedBackend: Promise<TestBackend> | undefined;
+/** One backend (queue bound 32) for the tests that leave it as they found it. */
+function shared(): Promise<TestBackend> {
+  sharedBackend ??= start({ maxQueue: 32 });
+  return sharedBackend;
+}
+
 async function start(options: Parameters<typeof startTestBackend>[0]) {
   const backend = await startTestBackend(options);
   started.push(backend);
@@ -18,7 +25,7 @@ async function start(options: Parameters<typeof startTestBackend>[0]) {
 
 describe("admission", () => {
   it("completes 20 concurrent requests", async () => {
-    const backend = await start({ maxQueue: 32 });
+    const backend = await shared();
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) => generate(backend, { prompt: `fox number ${i}`, n: 4, seed: i })),
     );
@@ -78,7 +85,7 @@ describe("admission", () => {
 
 describe("callers that go away", () => {
   it("drops a queued job whose client disconnected; it never runs", async () => {
-    const backend = await start({ maxQueue: 8 });
+    const backend = await shared();
     const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
     const encodes = () => metricValue(backend, "tinyscale_graph_runs_total", { graph: "text_encoder" });
     const before = await encodes();
@@ -98,5 +105,33 @@ describe("callers that go away", () => {
     expect((await busy).status).toBe(200);
     // Only the busy request's prompt was encoded: the abandoned one never reached the worker.
     expect(await encodes()).toBe(before + 1);
+  });
+});
+
+describe("a caller that goes away mid-generation", () => {
+  it("stops the job from starting further candidate batches", async () => {
+    const backend = await shared();
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const rows = () => metricValue(backend, "tinyscale_graph_rows_total", { graph: "clip_verify" });
+    const before = await rows();
+    const controller = new AbortController();
+    const gone = fetch(`${backend.url}/v1/generate`, {
+      method: "POST",
+      headers: { authorization: "Bearer test-backend-token" },
+      body: JSON.stringify({ prompt: "walks away", n: 64, verifier: "clip", seed: 4 }),
+      signal: controller.signal,
+    }).catch((error: Error) => error);
+    while ((await metricValue(backend, "tinyscale_in_flight")) < 1) await pause();
+    controller.abort();
+    expect(await gone).toBeInstanceOf(Error);
+    while ((await metricValue(backend, "tinyscale_in_flight")) > 0) await pause();
+    // The run is recorded when it returns; wait for its rows, then check it stopped early.
+    let scored = 0;
+    for (let i = 0; i < 400 && scored === 0; i++) {
+      scored = (await rows()) - before;
+      if (scored === 0) await pause();
+    }
+    expect(scored).toBeGreaterThan(0);
+    expect(scored).toBeLessThan(64);
   });
 });

@@ -10,7 +10,7 @@ import type { GenerationJob, GenerationResult } from "../pipeline/types.js";
 export interface JobRunner {
   readonly size: number;
   readonly idle: number;
-  run(job: GenerationJob): Promise<GenerationResult>;
+  run(job: GenerationJob, signal?: AbortSignal): Promise<GenerationResult>;
 }
 
 export interface Admission {
@@ -19,7 +19,10 @@ export interface Admission {
   predictedMs: number;
   /** Predicted run time of the least it can do (one candidate): below this, the deadline is impossible. */
   minimumMs: number;
-  /** Aborts when the caller went away: a job still waiting is dropped instead of run for nobody. */
+  /**
+   * Aborts when the caller went away: a job still waiting is dropped instead of run for nobody; a running
+   * one starts no further candidate batches.
+   */
   signal?: AbortSignal;
 }
 
@@ -124,7 +127,7 @@ export class AdmissionQueue {
       this.running.push(next);
       this.metrics.inFlight.set(this.running.length);
       runner
-        .run(next.job)
+        .run(next.job, next.signal)
         .then((result) => next.resolve({ result, queueMs }), next.reject)
         .finally(() => {
           this.running = this.running.filter((a) => a !== next);

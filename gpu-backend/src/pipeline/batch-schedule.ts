@@ -1,6 +1,6 @@
 // Splits N candidates into batches of at most maxBatch and decides, before each batch after the first,
-// whether it still fits the deadline (its predicted cost plus the winner's finishing). If not, the
-// request stops proposing and finishes the best candidate so far.
+// whether it still fits the deadline (its predicted cost plus the winner's finishing) and the caller is
+// still there. If not, the request stops proposing and finishes the best candidate so far.
 
 import { MODE_STAGES, type Profile, stageMs } from "@tinyscale/shared";
 import type { Verifier } from "./types.js";
@@ -30,6 +30,7 @@ export function batchSchedule(
   maxBatch: number,
   deadlineMs: number | null,
   stages: ProfileStages | undefined,
+  isCancelled: () => boolean = () => false,
 ): BatchSchedule {
   const sizes: number[] = [];
   for (let left = n; left > 0; left -= Math.min(left, maxBatch)) sizes.push(Math.min(left, maxBatch));
@@ -40,7 +41,9 @@ export function batchSchedule(
   return {
     sizes,
     mayStart(now, size, isFirst) {
-      if (isFirst || deadlineMs === null || !stages) return true;
+      if (isFirst) return true;
+      if (isCancelled()) return false;
+      if (deadlineMs === null || !stages) return true;
       return now + stagesCost(stages, perCandidate, size) + tailMs <= deadlineMs;
     },
   };

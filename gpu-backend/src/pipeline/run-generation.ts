@@ -39,9 +39,16 @@ async function runVhs(
   job: GenerationJob,
   prompt: EncodedPrompt,
   trace: JobTrace,
-  stages?: ProfileStages,
+  limits: RunLimits,
 ) {
-  const schedule = batchSchedule("vhs", job.n, job.maxBatch, job.deadlineMs, stages);
+  const schedule = batchSchedule(
+    "vhs",
+    job.n,
+    job.maxBatch,
+    job.deadlineMs,
+    limits.stages,
+    limits.isCancelled,
+  );
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
       const r = await p.propose.run(noise, prompt, trace);
@@ -57,11 +64,18 @@ async function runClip(
   job: GenerationJob,
   prompt: EncodedPrompt,
   trace: JobTrace,
-  stages?: ProfileStages,
+  limits: RunLimits,
 ) {
   const ditHead = need(p.ditHead, "dit_head");
   const clipVerify = need(p.clipVerify, "clip_verify");
-  const schedule = batchSchedule("clip", job.n, job.maxBatch, job.deadlineMs, stages);
+  const schedule = batchSchedule(
+    "clip",
+    job.n,
+    job.maxBatch,
+    job.deadlineMs,
+    limits.stages,
+    limits.isCancelled,
+  );
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
       const hidden = await ditHead.run(noise, prompt, trace);
@@ -84,13 +98,20 @@ async function runAe(
   job: GenerationJob,
   prompt: EncodedPrompt,
   trace: JobTrace,
-  stages?: ProfileStages,
+  limits: RunLimits,
 ) {
   const ditHead = need(p.ditHead, "dit_head");
   const ditTail = need(p.ditTail, "dit_tail");
   const aeVerify = need(p.aeVerify, "ae_verify");
   const vaeDecode = need(p.vaeDecode, "vae_decode");
-  const schedule = batchSchedule("ae", job.n, job.maxBatch, job.deadlineMs, stages);
+  const schedule = batchSchedule(
+    "ae",
+    job.n,
+    job.maxBatch,
+    job.deadlineMs,
+    limits.stages,
+    limits.isCancelled,
+  );
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
       const hidden = await ditHead.run(noise, prompt, trace);
@@ -116,17 +137,23 @@ async function runNone(p: Pipeline, job: GenerationJob, prompt: EncodedPrompt, t
 /** Graph stages reported as extra `<stage>_ms` timing keys beyond the standard five. */
 const EXTRA_STAGES = ["dit_head", "dit_tail", "vae_decode", "clip_verify", "ae_verify"];
 
+/** What bounds the candidate batches besides n: the measured profile (for deadlines), a cancel flag. */
+export interface RunLimits {
+  stages: ProfileStages | undefined;
+  isCancelled: () => boolean;
+}
+
 export async function runGeneration(
   pipeline: Pipeline,
   job: GenerationJob,
-  stages: ProfileStages | undefined,
+  limits: RunLimits,
 ): Promise<GenerationResult> {
   const trace = new JobTrace();
   const [{ encoded, cacheHit }, textMs] = await timed(() => pipeline.textEncode.encode(job.prompt, trace));
   let outcome: ModeOutcome;
-  if (job.verifier === "vhs") outcome = await runVhs(pipeline, job, encoded, trace, stages);
-  else if (job.verifier === "clip") outcome = await runClip(pipeline, job, encoded, trace, stages);
-  else if (job.verifier === "ae") outcome = await runAe(pipeline, job, encoded, trace, stages);
+  if (job.verifier === "vhs") outcome = await runVhs(pipeline, job, encoded, trace, limits);
+  else if (job.verifier === "clip") outcome = await runClip(pipeline, job, encoded, trace, limits);
+  else if (job.verifier === "ae") outcome = await runAe(pipeline, job, encoded, trace, limits);
   else outcome = await runNone(pipeline, job, encoded, trace);
   const image = await encodeImage(outcome.pixels, 0, job.outputFormat, trace);
   const timings: Record<string, number> = {

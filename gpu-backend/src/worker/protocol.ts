@@ -20,6 +20,8 @@ export type ToWorker =
   | { type: "measure"; maxBatch: number; runs: number }
   | { type: "set_profile"; stages: ProfileStages }
   | { type: "generate"; jobId: number; job: GenerationJob }
+  /** The caller went away: start no further candidate batches for this job. */
+  | { type: "cancel"; jobId: number }
   /** Drill: throw an uncaught error between graph runs, exactly as a bug in the pipeline would. */
   | { type: "crash" };
 

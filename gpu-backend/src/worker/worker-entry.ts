@@ -19,11 +19,17 @@ const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMes
 
 let pipeline: Pipeline | undefined;
 let stages: ProfileStages | undefined;
+/** The job running now, and the ones whose caller went away (they start no further candidate batches). */
+let running: number | undefined;
+const cancelled = new Set<number>();
 // Jobs run one at a time: the pool never sends a second before the first answers, and the queue here
 // makes that hold even if it did (onnxruntime sessions are not re-entrant across awaits we interleave).
 let chain: Promise<void> = Promise.resolve();
 
-async function handle(message: Exclude<ToWorker, { type: "crash" }>, ready: Pipeline): Promise<void> {
+async function handle(
+  message: Exclude<ToWorker, { type: "crash" | "cancel" }>,
+  ready: Pipeline,
+): Promise<void> {
   if (message.type === "set_profile") {
     stages = message.stages;
   } else if (message.type === "measure") {
@@ -34,8 +40,12 @@ async function handle(message: Exclude<ToWorker, { type: "crash" }>, ready: Pipe
     }
   } else {
     const jobLog = log.child({ request_id: message.job.requestId });
+    running = message.jobId;
     try {
-      const result = await runGeneration(ready, message.job, stages);
+      const result = await runGeneration(ready, message.job, {
+        stages,
+        isCancelled: () => cancelled.has(message.jobId),
+      });
       const bytes = result.image.slice(); // own buffer, so it can be transferred without copying again
       send({ type: "result", jobId: message.jobId, result: { ...result, image: bytes } }, [
         bytes.buffer as ArrayBuffer,
@@ -44,6 +54,9 @@ async function handle(message: Exclude<ToWorker, { type: "crash" }>, ready: Pipe
       const code = error instanceof TinyscaleError ? error.code : "internal_error";
       jobLog.error("generation failed", { error });
       send({ type: "failed", jobId: message.jobId, code, message: (error as Error).message });
+    } finally {
+      running = undefined;
+      cancelled.delete(message.jobId);
     }
   }
 }
@@ -59,6 +72,11 @@ async function start(): Promise<void> {
   }
   const ready = pipeline;
   port.on("message", (message: ToWorker) => {
+    if (message.type === "cancel") {
+      // Not queued behind the running job: it is read between that job's graph runs.
+      if (message.jobId === running) cancelled.add(message.jobId);
+      return;
+    }
     if (message.type === "crash") {
       // Not queued behind the running job: it fires between that job's graph runs.
       setImmediate(() => {

@@ -72,11 +72,19 @@ export class WorkerHost {
     this.worker.postMessage(message);
   }
 
-  generate(job: GenerationJob): Promise<GenerationResult> {
+  /** Runs a job; aborting `signal` asks the worker to start no further batches of it. */
+  generate(job: GenerationJob, signal?: AbortSignal): Promise<GenerationResult> {
     const jobId = this.nextJobId++;
     return new Promise((resolve, reject) => {
       this.jobs.set(jobId, { resolve, reject });
       this.post({ type: "generate", jobId, job });
+      signal?.addEventListener(
+        "abort",
+        () => {
+          if (this.jobs.has(jobId) && !this.stopping) this.post({ type: "cancel", jobId });
+        },
+        { once: true },
+      );
     });
   }
 

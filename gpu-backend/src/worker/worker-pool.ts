@@ -109,11 +109,11 @@ export class WorkerPool {
     return host;
   }
 
-  async run(job: GenerationJob): Promise<GenerationResult> {
+  async run(job: GenerationJob, signal?: AbortSignal): Promise<GenerationResult> {
     if (this.closed) throw new TinyscaleError("overloaded", "backend is stopping", { retryAfterSeconds: 1 });
     const host = this.takeIdle();
     try {
-      return await host.generate(job);
+      return await host.generate(job, signal);
     } finally {
       this.onCapacity();
     }
