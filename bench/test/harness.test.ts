@@ -65,13 +65,27 @@ describe("repeat", () => {
   });
 });
 
+function row(mode: PipelineRow["mode"], n: number, total: number, rounds: number[]): PipelineRow {
+  return {
+    bundle: "fixed",
+    mode,
+    n,
+    total_ms: total,
+    p90_ms: total,
+    stages: { propose: total / 2 },
+    runs: 3,
+    round_totals_ms: rounds,
+  };
+}
+
 const rows: PipelineRow[] = [
-  { bundle: "fixed", mode: "vhs", n: 1, total_ms: 100, p90_ms: 110, stages: { propose: 20 }, runs: 5 },
-  { bundle: "fixed", mode: "vhs", n: 4, total_ms: 160, p90_ms: 170, stages: { propose: 80 }, runs: 5 },
-  { bundle: "fixed", mode: "clip", n: 1, total_ms: 120, p90_ms: 130, stages: { finish: 90 }, runs: 5 },
-  { bundle: "fixed", mode: "clip", n: 4, total_ms: 480, p90_ms: 500, stages: { finish: 360 }, runs: 5 },
-  { bundle: "fixed", mode: "reference", n: 4, total_ms: 400, p90_ms: 420, stages: {}, runs: 5 },
-  { bundle: "fixed", mode: "none", n: 1, total_ms: 90, p90_ms: 95, stages: {}, runs: 5 },
+  row("vhs", 1, 100, [100, 100, 100]),
+  // Round 2 ran while the machine was loaded: both modes at N=4 slowed down together.
+  row("vhs", 4, 160, [150, 320, 160]),
+  row("clip", 1, 120, [120, 120, 120]),
+  row("clip", 4, 480, [500, 640, 480]),
+  row("reference", 4, 400, [400, 800, 400]),
+  row("none", 1, 90, [90, 90, 90]),
 ];
 
 describe("pipeline ratios", () => {
@@ -79,6 +93,9 @@ describe("pipeline ratios", () => {
     const r = pipelineRatios(rows);
     expect(r.vhs_over_clip).toEqual({ "1": 0.8333, "4": 0.3333 });
     expect(r.vhs_over_reference).toEqual({ "4": 0.4 });
+    // Per-round ratios: 150/500, 320/640, 160/480 → median 1/3.
+    expect(r.paired_vhs_over_clip["4"]).toBeCloseTo(0.3333, 4);
+    expect(r.paired_vhs_over_reference["4"]).toBe(0.4);
     expect(r.per_candidate_slope_ms).toEqual({ vhs: 20, clip: 120 });
     expect(r.intercept_ms.vhs).toBe(80);
     // A mode measured at one N has no slope.

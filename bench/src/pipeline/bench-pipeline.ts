@@ -16,11 +16,17 @@ export interface PipelineRow {
   /** Median per stage over measured runs. */
   stages: Record<string, number>;
   runs: number;
+  /** Total ms of each measured round, in round order (pairs runs of different modes in time). */
+  round_totals_ms: number[];
 }
 
 export interface PipelineRatios {
+  /** Ratio of the two modes' median totals, per N. */
   vhs_over_clip: Record<string, number>;
   vhs_over_reference: Record<string, number>;
+  /** Median over rounds of the same round's ratio (runs seconds apart): robust to slow drift. */
+  paired_vhs_over_clip: Record<string, number>;
+  paired_vhs_over_reference: Record<string, number>;
   /** ms per extra candidate (least squares over the measured N), per mode. */
   per_candidate_slope_ms: Record<string, number>;
   /** Fixed cost (intercept) of the same fit. */
@@ -57,11 +63,11 @@ interface Cell {
  * CPU frequency) lands on all modes alike and the ratios stay fair.
  */
 export async function benchPipeline(runner: ModeRunner, opts: PipelineOptions): Promise<PipelineRow[]> {
+  // Ordered by N, then mode: the modes compared at one N run back to back, seconds apart.
   const cells: Cell[] = [];
-  for (const mode of opts.modes) {
+  for (const n of opts.ns) {
     // `none` scores nothing, so only N = 1 exists for it.
-    const ns = mode === "none" ? opts.ns.filter((n) => n === 1) : opts.ns;
-    for (const n of ns) cells.push({ mode, n, runs: [] });
+    for (const mode of opts.modes) if (mode !== "none" || n === 1) cells.push({ mode, n, runs: [] });
   }
   const runCell = async (cell: Cell, index: number) => {
     const r = await runner.run(cell.mode, cell.n, benchPrompt(cell.mode, cell.n, index), 1000 + index * 64);
@@ -82,6 +88,8 @@ export async function benchPipeline(runner: ModeRunner, opts: PipelineOptions): 
     spent += dt;
     opts.onRound?.(r, dt);
   }
+  const modeOrder = (m: BenchMode) => opts.modes.indexOf(m);
+  cells.sort((a, b) => modeOrder(a.mode) - modeOrder(b.mode) || a.n - b.n);
   return cells.map((cell) => {
     const totals = summarize(cell.runs.map((r) => r.total_ms));
     return {
@@ -98,24 +106,41 @@ export async function benchPipeline(runner: ModeRunner, opts: PipelineOptions): 
         round,
       ),
       runs: cell.runs.length,
+      round_totals_ms: cell.runs.map((r) => round(r.total_ms)),
     };
   });
 }
 
 export function pipelineRatios(rows: readonly PipelineRow[]): PipelineRatios {
-  const at = (mode: BenchMode, n: number) => rows.find((r) => r.mode === mode && r.n === n)?.total_ms;
+  const row = (mode: BenchMode, n: number) => rows.find((r) => r.mode === mode && r.n === n);
+  const at = (mode: BenchMode, n: number) => row(mode, n)?.total_ms;
+  const paired = (a: PipelineRow, b: PipelineRow | undefined): number | undefined => {
+    const k = Math.min(a.round_totals_ms.length, b?.round_totals_ms.length ?? 0);
+    if (!b || k === 0) return undefined;
+    return round(
+      median(a.round_totals_ms.slice(0, k).map((v, i) => v / (b.round_totals_ms[i] ?? Number.NaN))),
+      4,
+    );
+  };
   const ratios: PipelineRatios = {
     vhs_over_clip: {},
     vhs_over_reference: {},
+    paired_vhs_over_clip: {},
+    paired_vhs_over_reference: {},
     per_candidate_slope_ms: {},
     intercept_ms: {},
   };
-  for (const row of rows) {
-    if (row.mode !== "vhs") continue;
-    const clip = at("clip", row.n);
-    const ref = at("reference", row.n);
-    if (clip !== undefined) ratios.vhs_over_clip[String(row.n)] = round(row.total_ms / clip, 4);
-    if (ref !== undefined) ratios.vhs_over_reference[String(row.n)] = round(row.total_ms / ref, 4);
+  for (const vhs of rows) {
+    if (vhs.mode !== "vhs") continue;
+    const key = String(vhs.n);
+    const clip = at("clip", vhs.n);
+    const ref = at("reference", vhs.n);
+    if (clip !== undefined) ratios.vhs_over_clip[key] = round(vhs.total_ms / clip, 4);
+    if (ref !== undefined) ratios.vhs_over_reference[key] = round(vhs.total_ms / ref, 4);
+    const pc = paired(vhs, row("clip", vhs.n));
+    const pr = paired(vhs, row("reference", vhs.n));
+    if (pc !== undefined) ratios.paired_vhs_over_clip[key] = pc;
+    if (pr !== undefined) ratios.paired_vhs_over_reference[key] = pr;
   }
   const modes = [...new Set(rows.map((r) => r.mode))];
   for (const mode of modes) {

@@ -1,7 +1,13 @@
 // The planner bench: budgets from the N=1 cost up to 20× it, planned on the measured profile with the
 // shared planner, run for real, and scored on predicted vs measured ms and whether the budget held.
 
-import { type Profile, planCandidates, predictMs, type TinyscaleError } from "@tinyscale/shared";
+import {
+  minimumBudgetMs,
+  type Profile,
+  planCandidates,
+  predictMs,
+  type TinyscaleError,
+} from "@tinyscale/shared";
 import type { ModeRunner, ProductMode } from "../pipeline/types.js";
 import { quantile, round } from "../stats/summarize.js";
 
@@ -26,6 +32,7 @@ export interface ProfileCheck {
 export interface PlannerResult {
   mode: ProductMode;
   n1_predicted_ms: number;
+  network_margin_ms: number;
   budgets_ms: number[];
   runs: PlannerRun[];
   median_rel_error: number;
@@ -47,6 +54,8 @@ export interface PlannerOptions {
   /** Ns the backend has already run (e.g. the pipeline bench's), which need no warm-up. */
   alreadyWarm?: readonly number[];
   maxN: number;
+  /** What the planner keeps back for the trip to the backend (the product's default: shared's 20 ms). */
+  networkMarginMs: number;
 }
 
 export function budgetLadder(n1Ms: number, count: number, maxFactor: number): number[] {
@@ -63,19 +72,23 @@ export async function benchPlanner(
   onRun?: (r: PlannerRun) => void,
 ): Promise<PlannerResult> {
   const n1 = predictMs(profile, opts.mode, 1).total_ms;
-  const budgets = budgetLadder(n1, opts.budgets, opts.maxFactor);
+  // The smallest budget that plans at all (N=1 plus the margin), up to maxFactor × it.
+  const budgets = budgetLadder(
+    minimumBudgetMs(profile, opts.mode, opts.networkMarginMs),
+    opts.budgets,
+    opts.maxFactor,
+  );
   const runs: PlannerRun[] = [];
   const warm = new Set(opts.alreadyWarm ?? []);
   let seed = 50_000;
   for (const budget of budgets) {
     let plan: { n: number; predicted_ms: number };
     try {
-      // Margin 0: the backend runs in-process here, there is no network to reserve for.
       plan = planCandidates(profile, {
         budget_ms: budget,
         verifier: opts.mode,
         max_n: opts.maxN,
-        network_margin_ms: 0,
+        network_margin_ms: opts.networkMarginMs,
       });
     } catch (err) {
       // The N=1 budget is rounded up from the prediction, so the planner must accept it.
@@ -110,6 +123,7 @@ export async function benchPlanner(
   return {
     mode: opts.mode,
     n1_predicted_ms: round(n1),
+    network_margin_ms: opts.networkMarginMs,
     budgets_ms: budgets,
     runs,
     median_rel_error: round(quantile(errors, 0.5), 4),

@@ -36,6 +36,8 @@ export interface SummaryInput {
   overhead?: OverheadSummary;
   /** Sections that could not run, with the reason (printed, never dropped). */
   failures: string[];
+  /** 1-minute load average at the start of each section (the cores are shared with other processes). */
+  load?: Record<string, number>;
   /** How the figures were taken (appended as the last section). */
   notes?: readonly string[];
 }
@@ -47,6 +49,16 @@ export function renderSummary(input: SummaryInput): string {
     `Generated ${input.generated_at} by \`npm run bench\` on ${input.machine}; bundle \`${input.bundle}\`; ` +
       `wall time ${input.wall_s.toFixed(0)} s. Every figure is a median over repeated runs after warm-up; ` +
       "every ratio is measured in the same run.",
+    ...(input.load
+      ? [
+          "",
+          `Load average (1 min) on this ${input.machine.split("×")[0]?.trim()}-core machine when each section started: ` +
+            Object.entries(input.load)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(", ") +
+            " — other processes shared the cores, so absolute times carry their load; ratios compare runs taken seconds apart.",
+        ]
+      : []),
     "",
     "## Targets (issue 6)",
     "",
@@ -80,14 +92,26 @@ function pipelineSection(rows: PipelineRow[], ratios: PipelineRatios): string[] 
     1,
   );
   const ratioTable = markdownTable(
-    ["N", "vhs / clip", "vhs / reference"],
-    ns.map((n) => [n, ratios.vhs_over_clip[String(n)], ratios.vhs_over_reference[String(n)]]),
+    ["N", "vhs / clip", "vhs / reference", "paired vhs / clip", "paired vhs / reference"],
+    ns.map((n) => {
+      const k = String(n);
+      return [
+        n,
+        ratios.vhs_over_clip[k],
+        ratios.vhs_over_reference[k],
+        ratios.paired_vhs_over_clip[k],
+        ratios.paired_vhs_over_reference[k],
+      ];
+    }),
     3,
   );
   return [
     "## Pipeline (median total ms)",
     "",
     table,
+    "",
+    "Ratios: of the median totals (the targets use these), and the median of per-round ratios (runs of the two " +
+      "modes at one N are seconds apart, so machine-load drift cancels).",
     "",
     ratioTable,
     "",

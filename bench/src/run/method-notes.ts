@@ -14,9 +14,11 @@ export const METHOD_NOTES: readonly string[] = [
   "Rounds: each round runs every (mode, N) cell once in a fixed order after a warm-up round, so drift on " +
     "a shared machine lands on every mode alike; figures are medians over rounds. Every run uses a new " +
     "prompt, so the backend's prompt-embedding cache never hides the text encoder.",
-  "Planner: budgets from the predicted N=1 cost to 20× it (geometric), planned with shared planCandidates " +
-    "on the profile the backend measured at start-up, network margin 0 (no network here); one warm-up run " +
-    "per planned N is not counted; 'over budget' compares the caller's wall time with the budget.",
+  "Planner: budgets from the smallest that plans (predicted N=1 cost + the default 20 ms network margin, " +
+    "which here covers the loopback HTTP) to 20× it (geometric), planned with shared planCandidates on the " +
+    "profile the backend measured at start-up; relative error compares the caller's wall time with the " +
+    "predicted pipeline time (margin excluded); one warm-up run per N not run before is not counted; " +
+    "'over budget' compares the caller's wall time with the budget.",
   "Overhead: time outside session.run() = the backend's total_ms (arrival → response) − Σ graph stage time " +
     "of that request (histogram deltas); it includes the PNG encode (sharp), shown separately. Event-loop " +
     "delay: perf_hooks.monitorEventLoopDelay (1 ms resolution, interval subtracted) in the process hosting " +

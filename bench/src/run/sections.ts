@@ -1,8 +1,15 @@
 // Runs the benches in order, each sized to the time left, each failure recorded (never hidden) so the
 // others still run: proportions → pipeline → planner → backend overhead → edge.
 
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { type Profile, planCandidates, predictMs } from "@tinyscale/shared";
+import {
+  DEFAULT_NETWORK_MARGIN_MS,
+  minimumBudgetMs,
+  type Profile,
+  planCandidates,
+  predictMs,
+} from "@tinyscale/shared";
 import type { LoadedBundle } from "../backend/internals.js";
 import type { ProductRunner } from "../backend/product-runner.js";
 import { type BackendOverheadResult, benchBackendOverhead } from "../overhead/bench-backend-overhead.js";
@@ -50,6 +57,8 @@ export interface SectionResults {
   backend?: BackendOverheadResult;
   edge?: EdgeResult;
   missing: Record<string, string>;
+  /** 1-minute load average when each section started (others' processes share these cores). */
+  load: Record<string, number>;
 }
 
 export const PIPELINE_NS = [1, 2, 4, 8, 16] as const;
@@ -68,7 +77,7 @@ export async function runSections(ctx: SectionContext): Promise<SectionResults> 
   const budgetMs = opts.budgetS * 1000;
   const left = () => Math.max(0, budgetMs - (performance.now() - ctx.startedAt) - EDGE_RESERVE_MS);
   const profile = product.profile();
-  const out: SectionResults = { profile, missing: {} };
+  const out: SectionResults = { profile, missing: {}, load: { start: loadNow() } };
   const combined: ModeRunner = {
     modes: MODES,
     run: (mode, n, prompt, seed) =>
@@ -81,6 +90,7 @@ export async function runSections(ctx: SectionContext): Promise<SectionResults> 
       return;
     }
     const t0 = performance.now();
+    out.load[section] = loadNow();
     try {
       await body();
       log(`${section} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -131,8 +141,9 @@ export async function runSections(ctx: SectionContext): Promise<SectionResults> 
     const warmNs = new Set<number>(out.pipeline ? PIPELINE_NS : []);
     let passMs = 0;
     let warmMs = 0;
-    for (const b of budgetLadder(Math.ceil(n1), budgets, maxFactor)) {
-      const plan = planCandidates(profile, { budget_ms: b, verifier: "vhs", network_margin_ms: 0 });
+    const margin = DEFAULT_NETWORK_MARGIN_MS;
+    for (const b of budgetLadder(minimumBudgetMs(profile, "vhs", margin), budgets, maxFactor)) {
+      const plan = planCandidates(profile, { budget_ms: b, verifier: "vhs", network_margin_ms: margin });
       passMs += plan.predicted_ms;
       if (!warmNs.has(plan.n)) warmMs += plan.predicted_ms;
       warmNs.add(plan.n);
@@ -160,6 +171,7 @@ export async function runSections(ctx: SectionContext): Promise<SectionResults> 
         runsPerBudget,
         warmupPerBudget: 1,
         maxN: profile.max_n,
+        networkMarginMs: margin,
         alreadyWarm: out.pipeline ? PIPELINE_NS : [],
       },
       (r) =>
@@ -189,5 +201,10 @@ export async function runSections(ctx: SectionContext): Promise<SectionResults> 
       durationS: opts.quick ? 2 : 5,
     });
   });
+  out.load.end = loadNow();
   return out;
+}
+
+function loadNow(): number {
+  return round(loadavg()[0] ?? 0, 2);
 }

@@ -28,7 +28,10 @@ function fmt(v: number | null): string {
 function ratioContext(t: TargetInputs, b: "clip" | "reference", n: number): string {
   const flop = t.gflop ? modelRatio("vhs", b, n, t.gflop) : null;
   const time = t.graphMs ? modelRatio("vhs", b, n, t.graphMs) : null;
-  return `FLOP model ${fmt(flop)}, batch-1 graph-time model ${fmt(time)}`;
+  const paired = (b === "clip" ? t.ratios?.paired_vhs_over_clip : t.ratios?.paired_vhs_over_reference)?.[
+    String(n)
+  ];
+  return `paired per-round ratio ${fmt(paired ?? null)}; FLOP model ${fmt(flop)}, batch-1 graph-time model ${fmt(time)}`;
 }
 
 function extraNote(id: string, t: TargetInputs): string | undefined {

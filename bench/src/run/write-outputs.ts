@@ -62,7 +62,11 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
   }
   if (r.backend || r.edge)
     await writeJson("overhead.json", { ...head, backend: r.backend ?? null, edge: r.edge ?? null }, outDir);
-  await writeJson("run.json", { ...head, wall_s: Math.round(wallS), targets, missing: r.missing }, outDir);
+  await writeJson(
+    "run.json",
+    { ...head, wall_s: Math.round(wallS), load_avg_1m: r.load, targets, missing: r.missing },
+    outDir,
+  );
 
   if (r.pipeline) {
     const rows = r.pipeline.rows;
@@ -128,6 +132,7 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
     },
     failures: Object.values(r.missing),
     notes: METHOD_NOTES,
+    load: r.load,
   });
   await writeFile(join(outDir, "SUMMARY.md"), md);
 
