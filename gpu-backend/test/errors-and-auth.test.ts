@@ -126,17 +126,18 @@ describe("who may call", () => {
     expect(replay.error.message).toContain("replay");
   });
 
-  it("accepts identical bodies signed in the same second as different requests (different X-Request-Id)", async () => {
+  it("refuses a replay even with another X-Request-Id; a signed nonce tells identical requests apart", async () => {
+    const { signatureHeaders } = await import("@tinyscale/shared");
     const same = JSON.stringify({ prompt: "a popular fox", n: 1 });
-    const now = Date.now();
-    const headers = await signed(same, now);
-    const first = await generate(backend, same, { ...headers, "x-request-id": "edge-req-a" });
-    const second = await generate(backend, same, {
-      ...(await signed(same, now)),
-      "x-request-id": "edge-req-b",
-    });
-    expect([first.status, second.status]).toEqual([200, 200]);
-    const replay = await generate(backend, same, { ...headers, "x-request-id": "edge-req-a" });
+    const nowMs = Date.now();
+    const sign = (path: string) => signatureHeaders(SECRET, { method: "POST", path, body: same, nowMs });
+    const post = (path: string, headers: Record<string, string>) =>
+      fetch(`${backend.url}${path}`, { method: "POST", headers, body: same });
+    const a = await sign("/v1/generate?nonce=a");
+    const b = await sign("/v1/generate?nonce=b");
+    expect((await post("/v1/generate?nonce=a", { ...a, "x-request-id": "edge-req-a" })).status).toBe(200);
+    expect((await post("/v1/generate?nonce=b", { ...b, "x-request-id": "edge-req-b" })).status).toBe(200);
+    const replay = await post("/v1/generate?nonce=a", { ...a, "x-request-id": "edge-req-c" });
     await expectError(replay, 401, "invalid_signature");
   });
 

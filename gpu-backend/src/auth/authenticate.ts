@@ -4,7 +4,6 @@
 
 import {
   DEFAULT_MAX_SKEW_SECONDS,
-  REQUEST_ID_HEADER,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   TinyscaleError,
@@ -53,10 +52,10 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
       if (!result.ok)
         throw new TinyscaleError("invalid_signature", `invalid request signature: ${REASONS[result.reason]}`);
       const expires = (Number(timestamp) + DEFAULT_MAX_SKEW_SECONDS) * 1000 + 1000;
-      // The signature covers second-resolution time and the body only, so two identical requests the edge
-      // signs in the same second share it: a replay is the same signature with the same X-Request-Id.
-      const requestId = request.headers.get(REQUEST_ID_HEADER) ?? "";
-      if (!replays.remember(`${signature}\n${requestId}`, expires)) {
+      // A replay is the same signature again, whatever unsigned headers (X-Request-Id) changed. Two
+      // identical requests signed in the same second share a signature: the edge tells them apart with a
+      // nonce in the signed query string (docs/contracts.md §2, Changes).
+      if (!replays.remember(signature ?? "", expires)) {
         throw new TinyscaleError(
           "invalid_signature",
           "invalid request signature: already used (replayed request)",
