@@ -1,7 +1,8 @@
 // Picks the demo's two latency budgets from the running stack's own plan, so the demo shows N growing
-// with the budget on any machine (a fast laptop, a busy 2-core CI box): the tight one is twice the
-// smallest budget the planner accepts (headroom for a loaded machine), the loose one well above it but
-// short of max_n. The planner calls are free; TINYSCALE_DEMO_BUDGETS overrides.
+// with the budget on any machine (a fast laptop, a busy 2-core CI box): the tight one leaves headroom
+// over the smallest budget the planner accepts (a loaded machine runs slower than it profiled) while
+// staying in the lower half of the range up to max_n; the loose one sits well above it. The planner
+// calls are free; TINYSCALE_DEMO_BUDGETS overrides.
 import type { Tinyscale } from "tinyscale";
 
 /** The API's smallest and largest budget_ms (GenerateRequest schema). */
@@ -44,7 +45,8 @@ export async function chooseBudgets(client: Tinyscale, override: string | undefi
   const minimum = await smallestBudget(client);
   // The largest budget plans max_n candidates: its prediction is the top of the useful range.
   const full = (await client.plan({ budget_ms: MAX_BUDGET_MS })).predicted_ms;
-  const tight = round10(2 * minimum + 50);
-  const loose = round10(tight + Math.max(100, 0.6 * (full - tight)));
+  const headroom = Math.max(40, Math.min(minimum + 50, (full - minimum) / 2));
+  const tight = round10(minimum + headroom);
+  const loose = round10(tight + Math.max(20, 0.6 * (full - tight)));
   return [tight, loose];
 }
