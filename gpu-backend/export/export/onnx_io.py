@@ -126,7 +126,9 @@ def export_graph(module: torch.nn.Module, example: dict[str, torch.Tensor], sign
     casts = strip_noop_casts(model)
     for value, (_, _, shape) in zip(list(model.graph.inputs) + list(model.graph.outputs), inputs + outputs):
         value.shape = ir.Shape(shape)  # symbolic names exactly as the manifest spells them
-    weight_bytes = sum(v.const_value.nbytes for v in model.graph.initializers.values() if v.const_value is not None)
+    weights = [v.const_value for v in model.graph.initializers.values() if v.const_value is not None]
+    weight_bytes = sum(w.nbytes for w in weights)
+    weight_count = sum(w.size for w in weights)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = path.with_name(path.name + ".data")
     if data.exists():
@@ -136,4 +138,4 @@ def export_graph(module: torch.nn.Module, example: dict[str, torch.Tensor], sign
         ir.save(model, path, external_data=data.name)  # all tensors in ONE file next to the graph
     else:
         ir.save(model, path)
-    return {"casts_removed": casts, "weight_bytes": weight_bytes, "external_data": data.name if external else None}
+    return {"casts_removed": casts, "weight_bytes": weight_bytes, "params": weight_count, "external_data": data.name if external else None}
