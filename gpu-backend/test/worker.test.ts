@@ -21,7 +21,12 @@ describe("worker thread", () => {
     const histogram = monitorEventLoopDelay({ resolution: 5 });
     const started = Date.now();
     histogram.enable();
-    const long = generate(backend, { prompt: "a long generation", n: 64, verifier: "clip", seed: 1 });
+    // Three 64-candidate clip requests back to back: seconds of inference on a 2-core machine.
+    const long = Promise.all(
+      [1, 2, 3].map((seed) =>
+        generate(backend, { prompt: "a long generation", n: 64, verifier: "clip", seed }),
+      ),
+    );
     // While it runs, the HTTP thread answers other requests promptly.
     let probes = 0;
     let worstProbeMs = 0;
@@ -38,8 +43,8 @@ describe("worker thread", () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     histogram.disable();
-    const response = await long;
-    expect(response.status).toBe(200);
+    const responses = await long;
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     const elapsed = Date.now() - started;
     const ms = (ns: number) => ns / 1e6;
     // A stall would last at least one graph run: the profile's finish at the full batch.
@@ -52,7 +57,7 @@ describe("worker thread", () => {
     // Were runs on this thread, every one would stall the loop for its whole length (≈ longestRun), and
     // the loop would be blocked most of the time. Percentiles, not the max: on a loaded 2-core machine
     // the OS alone can deschedule the thread for a while.
-    expect(elapsed).toBeGreaterThan(200);
+    expect(elapsed).toBeGreaterThan(300);
     expect(probes).toBeGreaterThan(5);
     expect(ms(histogram.percentile(90))).toBeLessThan(50);
     expect(ms(histogram.mean)).toBeLessThan(30);
