@@ -11,6 +11,7 @@ export class ReplayCache {
     this.prune(nowMs);
     const known = this.expiries.get(signature);
     if (known !== undefined && known > nowMs) return false;
+    this.expiries.delete(signature); // re-inserted at the end: the map stays in arrival order
     this.expiries.set(signature, expiresAtMs);
     // A flood of fresh signatures must not grow memory without bound: drop the oldest entries.
     while (this.expiries.size > this.maxEntries) {
@@ -21,9 +22,14 @@ export class ReplayCache {
     return true;
   }
 
+  /**
+   * Drops expired entries from the oldest end. Entries arrive in about expiry order (timestamp + window),
+   * so stopping at the first live one keeps this O(expired) per request instead of O(all).
+   */
   private prune(nowMs: number): void {
     for (const [signature, expiry] of this.expiries) {
-      if (expiry <= nowMs) this.expiries.delete(signature);
+      if (expiry > nowMs) break;
+      this.expiries.delete(signature);
     }
   }
 
