@@ -85,7 +85,7 @@ export async function startFastBackend(opts: FastBackendOptions): Promise<FastBa
         : (
             await verifySignature(opts.secret, {
               method: "POST",
-              path,
+              path: req.url ?? "/", // signed as sent: the edge adds a nonce query
               body,
               timestamp: headerValue(req, TIMESTAMP_HEADER),
               signature: headerValue(req, SIGNATURE_HEADER),

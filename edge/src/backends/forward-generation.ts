@@ -34,13 +34,16 @@ export interface ForwardResult {
 
 async function signedFetch(backend: string, request: ForwardRequest, signal: AbortSignal): Promise<Response> {
   const timestamp = Math.floor(Date.now() / 1000);
+  // The backend refuses a signature it has already accepted (replay guard), and two identical bodies
+  // signed in the same second would share one: a random nonce in the signed path keeps each send unique.
+  const path = `${GENERATE_PATH}?nonce=${crypto.randomUUID()}`;
   const signature = await signRequest(request.signingSecret, {
     method: "POST",
-    path: GENERATE_PATH,
+    path,
     timestamp,
     body: request.body,
   });
-  return fetch(`${backend}${GENERATE_PATH}`, {
+  return fetch(`${backend}${path}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",

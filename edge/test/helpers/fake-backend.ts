@@ -95,7 +95,7 @@ async function generate(
   const body = await readBody(request);
   const verified = await verifySignature(secret, {
     method: "POST",
-    path: "/v1/generate",
+    path: request.url ?? "/", // the signed path is the one sent, nonce query included
     timestamp: request.headers["x-tinyscale-timestamp"] as string | undefined,
     signature: request.headers["x-tinyscale-signature"] as string | undefined,
     body,
@@ -147,7 +147,7 @@ async function generate(
 export async function startFakeBackend(secret: string): Promise<FakeBackend> {
   const backend: FakeBackend = { url: "", received: [], delayMs: 20, queueDepth: 0, close: async () => {} };
   const server: Server = createServer((request, response) => {
-    const path = request.url ?? "/";
+    const path = new URL(request.url ?? "/", "http://fake").pathname;
     if (request.method === "GET" && path === "/v1/profile") return json(response, 200, FAKE_PROFILE);
     if (request.method === "GET" && path === "/healthz")
       return json(response, 200, { status: "ok", queue_depth: backend.queueDepth, in_flight: 0 });
