@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import nn
+
+from transformers import CLIPVisionConfig, CLIPVisionModel
 
 from .precision import Float32Buffers
-from transformers import CLIPVisionConfig, CLIPVisionModel
 
 # transformers.image_utils OPENAI_CLIP_MEAN / OPENAI_CLIP_STD
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from transformers import Qwen2Config, Qwen2ForCausalLM
 
 from .precision import Float32Buffers
-from transformers import Qwen2Config, Qwen2ForCausalLM
 
 NORM_EPS = 1e-6
 
