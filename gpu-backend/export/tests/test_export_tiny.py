@@ -88,7 +88,14 @@ def test_reexport_reproduces_committed_bundle(fresh_tiny, committed_bundle):
         fresh = session(out / f"{graph}.onnx").run(None, feeds)
         committed = session(committed_bundle / f"{graph}.onnx").run(None, feeds)
         for a, b in zip(fresh, committed):
-            np.testing.assert_array_equal(a, b, err_msg=f"{graph} differs from the committed bundle")
+            # bit-identical here; a tolerance of a few ulps keeps the test honest on other CPUs, where
+            # constant folding during export may round differently
+            if a.dtype == np.float32:
+                np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=f"{graph} differs from the committed bundle")
+            elif a.dtype == np.uint8:
+                assert np.abs(a.astype(int) - b.astype(int)).max() <= 1, graph
+            else:
+                np.testing.assert_array_equal(a, b, err_msg=f"{graph} differs from the committed bundle")
 
 
 def test_committed_bundle_loads_in_onnxruntime_node(committed_bundle):
