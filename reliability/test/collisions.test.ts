@@ -1,9 +1,8 @@
 // Collisions between different requests that share what the stack uses as their identity; found by the
 // load run (see the report). Each test states the behaviour we need.
 //  1. Same body, forwarded within the same second: contracts §2 signs timestamp-in-seconds + method +
-//     path + body (no nonce), so both carry the same signature. Since fce1181 the backend's replay cache
-//     keys on signature + X-Request-Id, so this passes when the ids differ (see auth-attacks for the
-//     replay that this opened: the request id is not signed).
+//     path + body, so without a nonce both carried the same signature and the backend's replay cache
+//     refused the second (401 → 502). Fixed in 2597d23 (a random nonce in the signed path).
 //  2. A client-chosen X-Request-Id reused concurrently by one key: the meter's reservations table is keyed
 //     by request id, the second INSERT fails (SQLITE_CONSTRAINT) → 500 internal_error.
 //  3. The same X-Request-Id used by two keys: the D1 ledger's primary key is request_id and rows are
