@@ -1,0 +1,18 @@
+// The root `tsc -b` does not build this workspace (nothing here is emitted): type-check it here, so a type
+// error in the suite fails `npm test` like anywhere else.
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+
+it("type-checks the reliability suite (strict, noUncheckedIndexedAccess)", () => {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const project = fileURLToPath(new URL("../tsconfig.json", import.meta.url));
+  let output = "";
+  try {
+    execFileSync(process.execPath, [tsc, "-p", project], { encoding: "utf8", stdio: "pipe" });
+  } catch (error) {
+    output = String((error as { stdout?: string }).stdout ?? error);
+  }
+  expect(output).toBe("");
+});
