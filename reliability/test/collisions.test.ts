@@ -5,7 +5,7 @@
 //     refused the second (401 → 502). Fixed in 2597d23 (a random nonce in the signed path).
 //  2. A client-chosen X-Request-Id reused concurrently by one key: the meter's reservations table is keyed
 //     by request id, the second INSERT fails (SQLITE_CONSTRAINT) → 500 internal_error.
-//  3. The same X-Request-Id used by two keys: the D1 ledger's primary key is request_id and rows are
+//  3. The same X-Request-Id used twice (two keys, or one key one request after another): the D1 ledger's primary key is request_id and rows are
 //     written with INSERT OR REPLACE, so one key's charge record overwrites the other's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { typedError } from "../src/error-shape.js";
@@ -76,5 +76,29 @@ describe("requests that look alike are still different requests", () => {
     }
     found.cross_key_same_id = totals;
     for (const total of Object.values(totals)) expect(total.ledger).toBe(total.meter);
+  });
+
+  it("one key reusing its X-Request-Id one request after another keeps a ledger row per request", async () => {
+    const key = await stack.edge.createKey({ name: "constant id client" });
+    for (const seed of [1, 2, 3]) {
+      const answer = await stack.edge.generate(
+        key.key,
+        { prompt: "constant id", n: 1, seed },
+        { "x-request-id": "my-app" },
+      );
+      expect(answer.status).toBe(200);
+    }
+    const usage = await eventually(
+      () => stack.edge.usage(key.key),
+      (u) => u.credits_reserved === 0,
+    );
+    const rows = await eventually(
+      () => stack.edge.ledger(key.id),
+      (r) => r.length >= 3,
+      3_000,
+    );
+    const ledger = rows.reduce((sum, r) => sum + r.credits_charged, 0);
+    found.same_key_sequential_id = { meter: usage.credits_used, ledger, rows: rows.length };
+    expect({ rows: rows.length, ledger }).toEqual({ rows: 3, ledger: usage.credits_used });
   });
 });
