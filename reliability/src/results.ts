@@ -42,12 +42,31 @@ function readSections(): Record<string, Section> {
   return sections;
 }
 
+/** Every section a test file writes; a previous file's sections outside this list are dropped. */
+const SECTION_NAMES = new Set([
+  "bad-input-edge",
+  "bad-input-backend",
+  "template-markers",
+  "auth-static",
+  "auth-attacks",
+  "auth-leaks",
+  "faults-process",
+  "faults-worker",
+  "faults-bundle",
+  "overload-and-drain",
+  "collisions",
+  "load",
+  "load-soak",
+  "quota",
+  "quota-soak",
+]);
+
 function previousSections(): Record<string, Section> {
   if (!existsSync(RESULTS_FILE)) return {};
   try {
-    return (
-      (JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as { sections?: Record<string, Section> }).sections ??
-      {}
+    const previous = JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as { sections?: Record<string, Section> };
+    return Object.fromEntries(
+      Object.entries(previous.sections ?? {}).filter(([name]) => SECTION_NAMES.has(name)),
     );
   } catch {
     return {};
@@ -74,11 +93,12 @@ export function mergeResults(mode: string): { file: string; totals: Required<Sec
   for (const section of Object.values(sections)) {
     for (const key of Object.keys(totals) as (keyof SectionCounts)[]) {
       const value = section[key];
-      if (typeof value !== "number") continue;
-      // RSS growth is not additive across runs: report the worst one.
-      totals[key] = key === "backend_rss_growth_mb" ? Math.max(totals[key], value) : totals[key] + value;
+      if (typeof value === "number" && key !== "backend_rss_growth_mb") totals[key] += value;
     }
   }
+  // RSS growth is not additive: the soak run's (long enough to be meaningful) when there is one.
+  const rss = (name: string) => sections[name]?.backend_rss_growth_mb;
+  totals.backend_rss_growth_mb = rss("load-soak") ?? rss("load") ?? 0;
   const latency = (name: string) =>
     (sections[name] as { latency_ms?: unknown } | undefined)?.latency_ms ?? null;
   const document = {
