@@ -123,6 +123,18 @@ def measure(fn, device, n, warmup: int, runs: int):
     return statistics.median(totals), stages, totals
 
 
+def table(pipes: Pipelines, exec_name: str, modes, ns, device, args) -> list[dict]:
+    rows = []
+    with torch.inference_mode():
+        for mode in modes:
+            for n in ns:
+                total, stages, totals = measure(getattr(pipes, mode), device, n, args.warmup, args.runs)
+                peak = torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None
+                rows.append({"exec": exec_name, "mode": mode, "n": n, "total_ms": round(total, 2), "stages": {k: round(v, 2) for k, v in stages.items()}, "runs": [round(t, 2) for t in totals], "peak_gib": peak})
+                print(f"{exec_name:>11} {mode:>9} N={n:<2} {total:9.1f} ms  " + " ".join(f"{k}={v:.1f}" for k, v in stages.items()), flush=True)
+    return rows
+
+
 def profile_one(pipes: Pipelines, device: torch.device, spec: str, out_dir: Path) -> None:
     """Where one run's time goes: the top kernels by device time, and host vs device time, so a slow stage
     can be told apart as launch-bound (host ≫ device) or kernel-bound."""
@@ -149,6 +161,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--max-batch", type=int, default=8)
     ap.add_argument("--profile", default="", help="mode:N to trace with torch.profiler after timing (e.g. vhs:4)")
+    ap.add_argument("--cuda-graphs", action="store_true", help="also time every point with CUDA-graph replay")
     args = ap.parse_args()
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -172,33 +185,37 @@ def main() -> None:
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "cpu"
     print(f"built {args.config} ({args.dtype}) on {name} in {build_s:.1f} s", flush=True)
 
-    pipes = Pipelines(graphs, inputs, args.max_batch)
-    rows = []
-    with torch.inference_mode():
-        for mode in modes:
-            for n in ns:
-                total, stages, totals = measure(getattr(pipes, mode), device, n, args.warmup, args.runs)
-                peak = torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None
-                rows.append({"mode": mode, "n": n, "total_ms": round(total, 2), "stages": {k: round(v, 2) for k, v in stages.items()}, "runs": [round(t, 2) for t in totals], "peak_gib": peak})
-                print(f"{mode:>9} N={n:<2} {total:9.1f} ms  " + " ".join(f"{k}={v:.1f}" for k, v in stages.items()), flush=True)
+    rows = table(Pipelines(graphs, inputs, args.max_batch), "eager", modes, ns, device, args)
+    if args.profile:
+        with torch.inference_mode():
+            profile_one(Pipelines(graphs, inputs, args.max_batch), device, args.profile, out_dir)
+    if args.cuda_graphs and device.type == "cuda":
+        from cuda_graphs import graphed
 
-        if args.profile:
-            profile_one(pipes, device, args.profile, out_dir)
+        replay = graphed(graphs)
+        for mode in modes:  # one mode at a time: each captured graph keeps its own activation pool
+            rows += table(Pipelines(replay, inputs, args.max_batch), "cuda_graphs", [mode], ns, device, args)
+            for module in replay.values():
+                module.release()
+            torch.cuda.empty_cache()
 
-    by = {(r["mode"], r["n"]): r["total_ms"] for r in rows}
+    by = {(r["exec"], r["mode"], r["n"]): r["total_ms"] for r in rows}
+    execs = sorted({r["exec"] for r in rows}, reverse=True)
+
+    def ratio(ex, a, b, n):
+        return round(by[(ex, a, n)] / by[(ex, b, n)], 3) if (ex, a, n) in by and (ex, b, n) in by else None
+
     ratios = {
-        f"N={n}": {
-            "vhs_over_clip": round(by[("vhs", n)] / by[("clip", n)], 3) if ("clip", n) in by and ("vhs", n) in by else None,
-            "vhs_over_reference": round(by[("vhs", n)] / by[("reference", n)], 3) if ("reference", n) in by and ("vhs", n) in by else None,
-        }
-        for n in ns
+        ex: {f"N={n}": {"vhs_over_clip": ratio(ex, "vhs", "clip", n), "vhs_over_reference": ratio(ex, "vhs", "reference", n)} for n in ns}
+        for ex in execs
     }
     print("\nTable 1 (ms; paper = A100 numbers from arXiv 2603.22492)")
-    print(f"{'method':<12}" + "".join(f"{'Bo' + str(n):>10}" for n in ns))
-    for mode in modes:
-        print(f"{mode:<12}" + "".join(f"{by.get((mode, n), float('nan')):>10.1f}" for n in ns))
+    print(f"{'method':<24}" + "".join(f"{'Bo' + str(n):>10}" for n in ns))
+    for ex in execs:
+        for mode in modes:
+            print(f"{mode + ' (' + ex + ')':<24}" + "".join(f"{by.get((ex, mode, n), float('nan')):>10.1f}" for n in ns))
     for mode in ("vhs", "clip"):
-        print(f"{'paper ' + mode:<12}" + "".join(f"{PAPER_MS.get((mode, n), float('nan')):>10.0f}" for n in ns))
+        print(f"{'paper ' + mode:<24}" + "".join(f"{PAPER_MS.get((mode, n), float('nan')):>10.0f}" for n in ns))
     print("ratios:", json.dumps(ratios))
     result = {
         "device": name, "torch": torch.__version__, "config": args.config, "dtype": args.dtype, "build_s": round(build_s, 1),
