@@ -169,7 +169,7 @@ describe("backend: only signed (or bearer) requests run", () => {
 });
 
 describe("no key or secret in any response or log line", () => {
-  it("greps every response body/header and the backend's and workerd's output for each plaintext secret", async () => {
+  it("greps every response, both processes' output and the D1 tables for each plaintext secret", async () => {
     // Paths that do log: a forward to a dead backend (503, logged), a quota refusal, a key in the prompt.
     const created = await stack.edge.createKey({ name: "logged", credits_quota: 2 });
     secrets.push(created.key);
@@ -177,7 +177,14 @@ describe("no key or secret in any response or log line", () => {
     code(await stack.edge.generate(created.key, { prompt: "over quota", n: 4 }));
     code(await stack.edge.generate(created.key, { prompt: "bad", n: 0 }));
     await new Promise((resolve) => setTimeout(resolve, 300));
+    const db = await stack.edge.mf.getD1Database("DB");
+    const stored = await Promise.all(
+      ["api_keys", "usage_ledger"].map(async (table) =>
+        JSON.stringify((await db.prepare(`SELECT * FROM ${table}`).all()).results),
+      ),
+    );
     const haystacks = {
+      d1_tables: stored.join("\n"),
       responses: bodies.join("\n"),
       backend_logs: stack.backend.output.join(""),
       workerd_logs: stack.edge.logs.join(""),
