@@ -13,4 +13,4 @@ if ! python3 -c 'import diffusers' 2>/dev/null; then
   export PYTHONPATH="/tmp/site${PYTHONPATH:+:$PYTHONPATH}"
 fi
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu-info.txt"
-PYTHONUNBUFFERED=1 python3 bench/gpu/run.py "$out" "$@" 2>&1 | grep -v "should be kept in float32" | tee "$out/gpu-log.txt"
+PYTHONUNBUFFERED=1 python3 bench/gpu/run.py "$out" --runs 7 --warmup 3 --attn sdpa --cuda-graphs "$@" 2>&1 | grep -v "should be kept in float32" | tee "$out/gpu-log.txt"
