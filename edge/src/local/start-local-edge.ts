@@ -1,5 +1,6 @@
 // startLocalEdge: the whole edge on this machine — the bundled Worker inside workerd (miniflare) with
 // a local D1 (migrations applied) and the KeyMeter Durable Object — for tests, demos and benchmarks.
+import { dirname, resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { applyMigrations } from "./apply-migrations.js";
 import { buildWorker } from "./build-worker.js";
@@ -41,9 +42,14 @@ export function ensureWorkerBundle(rebuild = false): Promise<string> {
 
 export function localMiniflareOptions(options: LocalEdgeOptions, scriptPath: string) {
   const persist = options.persistTo;
+  const script = resolve(scriptPath);
   return {
     modules: true,
-    scriptPath,
+    scriptPath: script,
+    // Module names are paths relative to modulesRoot, which defaults to process.cwd(); workerd refuses a
+    // name with "..", so a bundle outside the cwd (any caller not started in the repo root) failed.
+    // Rooting the modules at the bundle's own folder makes the edge start from any cwd.
+    modulesRoot: dirname(script),
     compatibilityDate: LOCAL_COMPATIBILITY_DATE,
     host: "127.0.0.1",
     port: options.port ?? 0,
