@@ -1,10 +1,11 @@
-// Builds the Hono app: request id, binding validation and services, admin auth, every route (one file
-// each), and the one error handler; 404 and 405 answer in the shared error shape too.
+// Builds the Hono app: request id, binding validation and services, CORS on /v1/*, admin auth, every
+// route (one file each), and the one error handler; 404 and 405 answer in the shared error shape too.
 import { TinyscaleError } from "@tinyscale/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { adminAuth } from "./middleware/admin-auth.js";
 import { handleError } from "./middleware/error-handler.js";
+import { publicCors } from "./middleware/public-cors.js";
 import { requestId } from "./middleware/request-id.js";
 import { services } from "./middleware/services.js";
 import { registerAdminKeysCreate } from "./routes/admin-keys-create.js";
@@ -29,6 +30,8 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(services());
+  // Browsers may call the public API cross-origin; /admin/* is server-to-server only and gets no CORS.
+  app.use("/v1/*", publicCors());
   app.use("/admin/*", adminAuth());
 
   registerV1Generate(app);

@@ -18,6 +18,7 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   DEFAULT_KEY_LIMITS?: string;
   LEASE_SLACK_MS?: string;
+  CORS_ALLOW_ORIGIN?: string;
 }
 
 const bindingWith = (method: string) =>
@@ -82,6 +83,35 @@ const DefaultKeyLimitsSchema = z
   })
   .pipe(KeyLimitsSchema);
 
+// `*` (the default) or a comma-separated list of exact origins, as browsers send them in `Origin`:
+// scheme, lower-case host, port only when not the default, no path or trailing slash.
+const CorsAllowOriginSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx): "*" | string[] => {
+    if (value === undefined || value.trim() === "" || value.trim() === "*") return "*";
+    const origins = value
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0);
+    for (const origin of origins) {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        // reported below
+      }
+      if (parsed === null || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be "*" or a comma-separated list of origins like https://app.example.com, got "${origin}"`,
+        });
+        return z.NEVER;
+      }
+    }
+    return origins;
+  });
+
 const EnvSchema = z.object({
   DB: bindingWith("prepare"),
   KEY_METER: bindingWith("idFromName"),
@@ -96,6 +126,7 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: intVar(64 * 1024, 1024, 10 * 1024 * 1024),
   LEASE_SLACK_MS: intVar(30_000, 0, 600_000),
   DEFAULT_KEY_LIMITS: DefaultKeyLimitsSchema,
+  CORS_ALLOW_ORIGIN: CorsAllowOriginSchema,
 });
 
 export interface Config {
@@ -113,6 +144,8 @@ export interface Config {
   keyDefaults: KeyLimitDefaults;
   /** How long a reservation outlives the forwarding timeout before the meter frees it (Worker died). */
   leaseSlackMs: number;
+  /** Origins browsers may call /v1/* from: "*" or an exact list (see middleware/public-cors.ts). */
+  corsAllowOrigin: "*" | readonly string[];
 }
 
 // One parse per env object: workerd hands the same env to every request of an isolate.
@@ -141,6 +174,7 @@ export function loadConfig(env: Env): Config {
     maxBodyBytes: vars.MAX_BODY_BYTES,
     keyDefaults: vars.DEFAULT_KEY_LIMITS,
     leaseSlackMs: vars.LEASE_SLACK_MS,
+    corsAllowOrigin: vars.CORS_ALLOW_ORIGIN,
   };
   parsed.set(env, config);
   return config;
