@@ -36,9 +36,6 @@ beforeAll(async () => {
     throw new Error(`the tiny model bundle is missing (${TINY_BUNDLE}); it is committed with gpu-backend`);
   }
   dir = await mkdtemp(join(tmpdir(), "tinyscale-e2e-"));
-  // Miniflare resolves the edge's Worker script under the cwd (its modules root), so startLocalEdge fails
-  // when vitest runs from sdk/; this test file runs in its own process, so moving it to the root is local.
-  if (process.cwd() !== REPO.replace(/\/$/, "")) process.chdir(REPO);
   backend = await startBackend({
     port: 0,
     host: "127.0.0.1",
