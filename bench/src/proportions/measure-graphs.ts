@@ -1,6 +1,8 @@
 // Times every graph of the bundle once per call at batch 1 (warm-up, then repeats), feeding each the real
-// outputs of the graph before it, so the proportions table compares FLOPs with measured time per graph.
+// outputs of the graph before it, so the proportions table compares FLOPs with measured time per graph;
+// plus `finish_after_propose`: finish timed right after another session ran, as in a request.
 
+import { performance } from "node:perf_hooks";
 import { candidateNoise } from "@tinyscale/shared";
 import {
   type GraphSession,
@@ -68,5 +70,21 @@ export async function measureGraphs(bundle: LoadedBundle, opts: RepeatOptions): 
   await timed("ae_verify", () => ({ latent, ...ids }));
   await timed("propose", () => ({ noise, ...text, ...ids }));
   await timed("finish", () => ({ hidden, noise, ...text }));
+  // The same finish call, but each right after a propose run (as inside a vhs request): any slowdown
+  // is interference between sessions (e.g. the previous session's threads still spinning on the cores).
+  const propose = sessions.propose;
+  const finish = sessions.finish;
+  if (propose && finish) {
+    const proposeFeeds = { noise, ...text, ...ids };
+    const finishFeeds = { hidden, noise, ...text };
+    const after: number[] = [];
+    await repeat(async () => {
+      await propose.run(proposeFeeds);
+      const t0 = performance.now();
+      await finish.run(finishFeeds);
+      after.push(performance.now() - t0);
+    }, opts);
+    times.finish_after_propose = { median_ms: median(after), runs: after.length };
+  }
   return times;
 }

@@ -33,6 +33,8 @@ export interface SummaryInput {
   planner?: PlannerResult;
   /** The start-up profile's predictions beside the pipeline bench's medians (vhs). */
   profileCheck?: ProfileCheck[];
+  /** Per stage of vhs at N=1: the profile's ms (graph run alone, back to back) and the in-request median. */
+  stageCheck?: { stage: string; profile_ms: number; in_request_ms: number }[];
   overhead?: OverheadSummary;
   /** Sections that could not run, with the reason (printed, never dropped). */
   failures: string[];
@@ -72,6 +74,19 @@ export function renderSummary(input: SummaryInput): string {
   if (input.pipeline) out.push("", ...pipelineSection(input.pipeline.rows, input.pipeline.ratios));
   if (input.proportions) out.push("", ...proportionSection(input.proportions));
   if (input.planner) out.push("", ...plannerSection(input.planner, input.profileCheck ?? []));
+  if (input.stageCheck && input.stageCheck.length > 0) {
+    out.push(
+      "",
+      "Per stage (vhs, N=1): the start-up profile times each graph alone, run after run; inside a request each " +
+        "graph follows a different one:",
+      "",
+      markdownTable(
+        ["stage", "profile ms", "in-request median ms", "in-request / profile"],
+        input.stageCheck.map((c) => [c.stage, c.profile_ms, c.in_request_ms, c.in_request_ms / c.profile_ms]),
+        2,
+      ),
+    );
+  }
   if (input.overhead) out.push("", ...overheadSection(input.overhead));
   if (input.notes && input.notes.length > 0)
     out.push("", "## Method", "", ...input.notes.map((n) => `- ${n}`));

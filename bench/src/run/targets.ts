@@ -1,11 +1,12 @@
 // Issue 6's targets, filled from this run's results. A target whose measurement is missing is a MISS
 // with the reason, so nothing silently drops out of the summary.
 
+import { type Profile, predictMs } from "@tinyscale/shared";
 import { type GraphCost, modelRatio } from "../analysis/cost-models.js";
 import type { BackendOverheadResult } from "../overhead/bench-backend-overhead.js";
 import type { EdgeResult } from "../overhead/bench-edge.js";
 import type { PipelineRatios } from "../pipeline/bench-pipeline.js";
-import type { PlannerResult } from "../planner/bench-planner.js";
+import type { PlannerResult, ProfileCheck } from "../planner/bench-planner.js";
 import { evaluateTarget, type TargetResult } from "../report/targets.js";
 
 export interface TargetInputs {
@@ -18,6 +19,19 @@ export interface TargetInputs {
   /** GFLOP and median ms per batch-1 graph call, for the cost-model context of the ratio targets. */
   gflop?: GraphCost;
   graphMs?: GraphCost;
+  /** The backend's start-up profile (stage times measured one graph at a time, batched). */
+  profile?: Profile;
+  profileCheck?: ProfileCheck[];
+}
+
+/** What the start-up profile (the planner's input) predicts for vhs over clip: batching included. */
+function profileRatio(profile: Profile | undefined, n: number): number | null {
+  if (!profile) return null;
+  try {
+    return predictMs(profile, "vhs", n).total_ms / predictMs(profile, "clip", n).total_ms;
+  } catch {
+    return null;
+  }
 }
 
 function fmt(v: number | null): string {
@@ -31,22 +45,39 @@ function ratioContext(t: TargetInputs, b: "clip" | "reference", n: number): stri
   const paired = (b === "clip" ? t.ratios?.paired_vhs_over_clip : t.ratios?.paired_vhs_over_reference)?.[
     String(n)
   ];
-  return `paired per-round ratio ${fmt(paired ?? null)}; FLOP model ${fmt(flop)}, batch-1 graph-time model ${fmt(time)}`;
+  const profiled = b === "clip" ? `, start-up-profile model ${fmt(profileRatio(t.profile, n))}` : "";
+  return `paired per-round ratio ${fmt(paired ?? null)}; FLOP model ${fmt(flop)}, batch-1 graph-time model ${fmt(time)}${profiled}`;
+}
+
+/** "finish alone X ms, right after propose Y ms": cross-session interference, measured in the proportions step. */
+function interference(graphMs: GraphCost | undefined): string {
+  const alone = graphMs?.finish;
+  const after = graphMs?.finish_after_propose;
+  if (alone === undefined || after === undefined) return "";
+  return `; finish alone ${alone.toFixed(1)} ms, right after a propose run ${after.toFixed(1)} ms (${(after / alone).toFixed(2)}×)`;
+}
+
+function plannerNote(p: PlannerResult, check: ProfileCheck[]): string {
+  const signed = `median signed error ${(p.median_signed_error * 100).toFixed(1)} % (> 0: slower than predicted), ${p.runs.length} runs`;
+  const n1 = check.find((c) => c.n === 1);
+  if (!n1) return signed;
+  return (
+    `${signed}; the start-up profile predicts vhs N=1 at ${n1.predicted_ms} ms, the pipeline bench measured ` +
+    `${n1.pipeline_median_ms} ms (${(n1.pipeline_median_ms / n1.predicted_ms).toFixed(2)}×)`
+  );
 }
 
 function extraNote(id: string, t: TargetInputs): string | undefined {
   switch (id) {
     case "vhs_over_clip_n4":
-      return ratioContext(t, "clip", 4);
+      return ratioContext(t, "clip", 4) + interference(t.graphMs);
     case "vhs_over_clip_n16":
       return ratioContext(t, "clip", 16);
     case "vhs_over_reference_n4":
       return ratioContext(t, "reference", 4);
     case "planner_median_rel_error":
     case "planner_share_over_budget":
-      return t.planner
-        ? `median signed error ${(t.planner.median_signed_error * 100).toFixed(1)} % (> 0: slower than predicted), ${t.planner.runs.length} runs`
-        : undefined;
+      return t.planner ? plannerNote(t.planner, t.profileCheck ?? []) + interference(t.graphMs) : undefined;
     case "backend_outside_run_p50":
       return t.backend
         ? `of which PNG encode p50 ${t.backend.png_encode_ms.p50} ms; without it p50 ${t.backend.outside_run_excl_png_ms.p50} ms; caller-side p50 ${t.backend.outside_run_client_ms.p50} ms`

@@ -23,6 +23,19 @@ export interface OutputInput {
   wallS: number;
 }
 
+/** vhs N=1 stages: what the profile says each costs vs what it took inside requests. */
+function stageCheck(r: SectionResults) {
+  const row = r.pipeline?.rows.find((x) => x.mode === "vhs" && x.n === 1);
+  if (!row) return [];
+  return ["text_encode", "propose", "finish", "image_encode"].flatMap((stage) => {
+    const profileMs = r.profile.stages[stage]?.["1"];
+    const inRequest = row.stages[stage];
+    return profileMs !== undefined && inRequest !== undefined
+      ? [{ stage, profile_ms: profileMs, in_request_ms: inRequest }]
+      : [];
+  });
+}
+
 export async function writeOutputs({ outDir, machine, bundle, results, wallS }: OutputInput): Promise<void> {
   const generatedAt = new Date().toISOString();
   const head = { generated_at: generatedAt, machine, bundle: bundle.id, bundle_config: bundle.config };
@@ -34,6 +47,8 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
     edge: r.edge,
     missing: r.missing,
     ...("gflop" in bundle.flops ? { gflop: bundle.flops.gflop } : {}),
+    profile: r.profile,
+    ...(r.profileCheck ? { profileCheck: r.profileCheck } : {}),
     ...(r.graphTimes
       ? { graphMs: Object.fromEntries(Object.entries(r.graphTimes).map(([g, v]) => [g, v.median_ms])) }
       : {}),
@@ -105,6 +120,7 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
     ...(r.pipeline ? { pipeline: r.pipeline } : {}),
     ...(r.proportions ? { proportions: r.proportions } : {}),
     ...(r.planner ? { planner: r.planner, profileCheck: r.profileCheck ?? [] } : {}),
+    stageCheck: stageCheck(r),
     overhead: {
       ...(backend
         ? {
