@@ -1,8 +1,8 @@
 // Picks the demo's two latency budgets from the running stack's own plan, so the demo shows N growing
-// with the budget on any machine (a fast laptop, a busy 2-core CI box): the tight one leaves headroom
-// over the smallest budget the planner accepts (a loaded machine runs slower than it profiled) while
-// staying in the lower half of the range up to max_n; the loose one sits well above it. The planner
-// calls are free; TINYSCALE_DEMO_BUDGETS overrides.
+// with the budget on any machine (a busy 2-core CI box, an idle one): the tight one leaves headroom over
+// the smallest budget the planner accepts (a loaded machine runs slower than it profiled) and sits in
+// the lower half of the range up to the budget that buys max_n; the loose one well above it. The
+// planner calls are free; TINYSCALE_DEMO_BUDGETS overrides.
 import type { Tinyscale } from "tinyscale";
 
 /** The API's smallest and largest budget_ms (GenerateRequest schema). */
@@ -34,19 +34,30 @@ async function smallestBudget(client: Tinyscale): Promise<number> {
   return high;
 }
 
-export async function chooseBudgets(client: Tinyscale, override: string | undefined): Promise<number[]> {
+export interface DemoBudgets {
+  budgets: number[];
+  /** The planner's cap on N: a budget at or above `maxNBudget` plans this many. */
+  maxN: number;
+  /** The smallest budget that plans max_n (prediction plus the edge's network margin). */
+  maxNBudget: number;
+}
+
+export async function chooseBudgets(client: Tinyscale, override: string | undefined): Promise<DemoBudgets> {
+  // The largest budget plans max_n candidates: its prediction is the top of the useful range.
+  const top = await client.plan({ budget_ms: MAX_BUDGET_MS });
+  const maxNBudget = Math.ceil(top.predicted_ms + top.network_margin_ms);
   if (override) {
     const budgets = override.split(",").map(Number);
     if (budgets.some((b) => !Number.isInteger(b) || b < MIN_BUDGET_MS || b > MAX_BUDGET_MS)) {
       throw new Error(`TINYSCALE_DEMO_BUDGETS must be comma-separated integers 50–60000, got "${override}"`);
     }
-    return budgets;
+    return { budgets, maxN: top.max_n, maxNBudget };
   }
   const minimum = await smallestBudget(client);
-  // The largest budget plans max_n candidates: its prediction is the top of the useful range.
-  const full = (await client.plan({ budget_ms: MAX_BUDGET_MS })).predicted_ms;
-  const headroom = Math.max(40, Math.min(minimum + 50, (full - minimum) / 2));
-  const tight = round10(minimum + headroom);
-  const loose = round10(tight + Math.max(20, 0.6 * (full - tight)));
-  return [tight, loose];
+  const range = maxNBudget - minimum;
+  // A machine fast enough to fit max_n in the smallest budget shows the cap at both budgets.
+  if (range <= 10) return { budgets: [minimum, minimum + 50], maxN: top.max_n, maxNBudget };
+  const tight = round10(minimum + Math.min(minimum + 50, range / 2));
+  const loose = round10(tight + Math.max(10, 0.6 * (maxNBudget - tight)));
+  return { budgets: [tight, loose], maxN: top.max_n, maxNBudget };
 }

@@ -51,8 +51,17 @@ async function main(): Promise<void> {
       maxRetries: 4,
       onRetry: (event) => console.log(`  (retrying: ${describeRetry(event)})`),
     });
-    const budgets = await chooseBudgets(client, process.env.TINYSCALE_DEMO_BUDGETS);
-    console.log(`budgets: ${budgets.join(" ms and ")} ms (from this machine's measured profile)`);
+    const { budgets, maxN, maxNBudget } = await chooseBudgets(client, process.env.TINYSCALE_DEMO_BUDGETS);
+    console.log(
+      `budgets: ${budgets.join(" ms and ")} ms, from this machine's measured profile ` +
+        `(${maxNBudget} ms buys the cap of ${maxN} candidates)`,
+    );
+    if (budgets.every((budget) => budget >= maxNBudget)) {
+      console.log(
+        `  this machine fits all ${maxN} candidates of the tiny bundle in either budget, so both plan N = ${maxN};` +
+          " on a busier machine or a real bundle N grows with the budget",
+      );
+    }
     // The first budgeted request through a fresh edge also loads the backend's profile and the key's
     // meter; one untimed request with the looser budget keeps that one-off cost out of the table.
     await client.generate({ prompt: "warm-up", budget_ms: Math.max(...budgets), seed: 0 });
@@ -70,15 +79,10 @@ async function main(): Promise<void> {
     }
     printRows(rows, relative(process.cwd(), outDir) || ".");
     const resultsFile = join(outDir, "demo-results.json");
-    writeFileSync(
-      resultsFile,
-      `${JSON.stringify(
-        // `file` is relative to this JSON file's folder; the image bytes are in that file, not here.
-        rows.map(({ result, ...row }) => ({ ...row, ...result, image: undefined })),
-        null,
-        2,
-      )}\n`,
-    );
+    // `file` is relative to this JSON file's folder; the image bytes are in that file, not here.
+    const requests = rows.map(({ result, ...row }) => ({ ...row, ...result, image: undefined }));
+    const results = { max_n: maxN, max_n_budget_ms: maxNBudget, budgets_ms: budgets, requests };
+    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     const usage = await client.usage();
     console.log(
       `credits used by the demo key: ${usage.credits_used} of ${usage.credits_quota} (N + 1 per request)`,
