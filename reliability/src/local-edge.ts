@@ -13,7 +13,10 @@ import { EDGE_BUNDLE } from "./paths.js";
 export const ADMIN_TOKEN = "reliability-admin-token-0123456789";
 
 export interface LedgerRow {
+  /** The request's X-Request-Id (the ledger's own id without any "~suffix" the edge adds for uniqueness). */
   request_id: string;
+  /** The row's id as stored. */
+  ledger_id: string;
   key_id: string;
   outcome: string;
   status: number;
@@ -116,7 +119,17 @@ export async function startEdge(
       const statement = keyId
         ? db.prepare(`SELECT ${columns} FROM usage_ledger WHERE key_id = ?`).bind(keyId)
         : db.prepare(`SELECT ${columns} FROM usage_ledger`);
-      return (await statement.all<LedgerRow>()).results as LedgerRow[];
+      const rows = (await statement.all<Omit<LedgerRow, "ledger_id">>()).results as Omit<
+        LedgerRow,
+        "ledger_id"
+      >[];
+      return rows.map(
+        (row): LedgerRow => ({
+          ...row,
+          ledger_id: row.request_id,
+          request_id: row.request_id.split("~")[0] ?? "",
+        }),
+      );
     },
     close: () => mf.dispose(),
   };
