@@ -4,7 +4,7 @@
 // generate through the edge and the backend's SIGTERM drain are checked against those processes.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
@@ -17,6 +17,31 @@ import { infraDir, repoRoot, tinyBundle } from "./repo-paths.js";
 import { type ImageProcess, imageCommand, runImage, stopImage } from "./run-image.js";
 
 const secret = () => randomBytes(32).toString("hex");
+
+/** Direct children of a process, from /proc (Linux, as in CI). */
+function childPids(parent: number): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent pid; the command in field 2 may contain spaces.
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent;
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function k8sProbePaths(): string[] {
   const text = readFileSync(join(infraDir, "k8s", "gpu-backend-deployment.yaml"), "utf8");
@@ -85,9 +110,9 @@ describe("the images' entry commands, on CPU", () => {
     });
   });
 
-  afterAll(() => {
-    stopImage(edge);
-    stopImage(backend);
+  afterAll(async () => {
+    await stopImage(edge);
+    await stopImage(backend);
   });
 
   it("passes the backend image's HEALTHCHECK", () => {
@@ -159,5 +184,21 @@ describe("the images' entry commands, on CPU", () => {
     backend.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(DRAIN_SECONDS * 1000);
+  });
+
+  it("stops the edge on SIGTERM as docker stop does, its workerd gone with it", async () => {
+    const pid = edge.child.pid ?? 0;
+    const children = childPids(pid);
+    expect(children.length).toBeGreaterThan(0); // workerd, spawned by Miniflare
+    const exited = new Promise<number | null>((resolve) => edge.child.once("exit", (code) => resolve(code)));
+    edge.child.kill("SIGTERM");
+    // Miniflare's own SIGTERM hook disposes workerd and exits 128 + 15; either is a clean stop.
+    expect([0, 143]).toContain(await exited);
+    // Children are killed as the process exits and may take a moment to go; orphans would stay.
+    const deadline = Date.now() + 5_000;
+    while (children.some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    for (const child of children) {
+      expect(isRunning(child), `child ${child} of the edge still runs`).toBe(false);
+    }
   });
 });

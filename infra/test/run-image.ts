@@ -47,6 +47,16 @@ export function runImage(dockerfileName: string, overrides: Record<string, strin
   return { child, exitReason: () => exitReason, output: () => output };
 }
 
-export function stopImage(run: ImageProcess): void {
-  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGKILL");
+/**
+ * SIGTERM and wait, as `docker stop` does; SIGKILL only after `graceMs`. A SIGKILL first would orphan
+ * the edge's workerd child (Miniflare disposes it from its own SIGTERM hook).
+ */
+export async function stopImage(run: ImageProcess, graceMs = 15_000): Promise<void> {
+  const { child } = run;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

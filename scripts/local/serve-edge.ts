@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   });
   const forward = loopback ? undefined : await forwardTcp(host, port, Number(new URL(edge.url).port));
   console.log(`edge listening on http://${host}:${port}, forwarding to ${backends.join(", ")}`);
+  // Miniflare registers its own SIGTERM/SIGINT hook first: it disposes workerd and exits (143/130),
+  // so this is the fallback should that hook ever go away.
   const stop = () => {
     forward?.close();
     edge.close().then(
