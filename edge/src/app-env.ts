@@ -19,6 +19,11 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /**
+     * The id the meter and the usage ledger key this request by: the request id, made unique with a
+     * suffix when the client chose it (a client may reuse its ids; two charges must never share a row).
+     */
+    accountingId: string;
     receivedAtMs: number;
     services: Services;
     apiKey: StoredKey;

@@ -42,6 +42,9 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
   app.post(GENERATE_PATH, apiKeyAuth(), async function generate(c) {
     const services = c.get("services");
     const requestId = c.get("requestId");
+    // The meter and the ledger key this request by accountingId, which is unique even when the client
+    // reuses its X-Request-Id (see middleware/request-id.ts).
+    const accountingId = c.get("accountingId");
     const receivedAtMs = c.get("receivedAtMs");
     const key = c.get("apiKey");
     const limits = limitsOf(key);
@@ -67,7 +70,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
         c,
         services.ledger
           .record({
-            requestId,
+            requestId: accountingId,
             keyId: key.id,
             idempotencyKey: idempotency?.key ?? null,
             startedAt: new Date(receivedAtMs).toISOString(),
@@ -83,7 +86,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
 
     timer.mark("plan");
     const admission = await services.meter.admit(key.id, {
-      requestId,
+      requestId: accountingId,
       limits,
       credits,
       leaseMs: plan.timeoutMs + services.config.leaseSlackMs,
@@ -139,7 +142,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
           const stored: StoredResponse = { status: result.status, headers, body };
           timer.mark("backend");
           const settlement = await services.meter.settle(key.id, {
-            requestId,
+            requestId: accountingId,
             limits,
             credits: used.credits ?? credits,
             ...(idempotency ? { response: stored } : {}),
@@ -158,7 +161,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
           timer.mark("settle");
           return { ok: true as const, stored, snapshot: settlement.snapshot };
         } catch (error) {
-          const refund = await services.meter.refund(key.id, requestId, limits);
+          const refund = await services.meter.refund(key.id, accountingId, limits);
           const failure =
             error instanceof TinyscaleError
               ? error
