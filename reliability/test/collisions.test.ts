@@ -1,12 +1,13 @@
-// Collisions between different requests that share what the stack uses as their identity; found by the
-// load run (see the report). Each test states the behaviour we need.
+// Collisions between different requests that share what the stack uses as their identity; found by this
+// suite, all three now fixed. Each test states the behaviour we need.
 //  1. Same body, forwarded within the same second: contracts §2 signs timestamp-in-seconds + method +
 //     path + body, so without a nonce both carried the same signature and the backend's replay cache
 //     refused the second (401 → 502). Fixed in 2597d23 (a random nonce in the signed path).
-//  2. A client-chosen X-Request-Id reused concurrently by one key: the meter's reservations table is keyed
-//     by request id, the second INSERT fails (SQLITE_CONSTRAINT) → 500 internal_error.
-//  3. The same X-Request-Id used twice (two keys, or one key one request after another): the D1 ledger's primary key is request_id and rows are
-//     written with INSERT OR REPLACE, so one key's charge record overwrites the other's.
+//  2. A client-chosen X-Request-Id reused concurrently by one key: the meter's reservations table was keyed
+//     by request id, the second INSERT failed (SQLITE_CONSTRAINT) → 500 internal_error.
+//  3. The same X-Request-Id used twice (two keys, or one key one request after another): the D1 ledger's
+//     primary key is request_id, written with INSERT OR REPLACE, so one charge record overwrote another.
+//  2 and 3 fixed in 77ede8a: the meter and the ledger key requests by a unique accountingId.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { typedError } from "../src/error-shape.js";
 import { eventually } from "../src/local-edge.js";
