@@ -7,7 +7,7 @@ import { Miniflare } from "miniflare";
 import { applyMigrations } from "../../edge/src/local/apply-migrations.js";
 import { localMiniflareOptions } from "../../edge/src/local/start-local-edge.js";
 import { SIGNING_SECRET } from "./backend-process.js";
-import { type Exchange, jsonOf, send, type Tally } from "./http-call.js";
+import { type Exchange, HangError, jsonOf, send, type Tally } from "./http-call.js";
 import { EDGE_BUNDLE } from "./paths.js";
 
 export const ADMIN_TOKEN = "reliability-admin-token-0123456789";
@@ -68,6 +68,26 @@ export async function startEdge(
   const url = (await mf.ready).origin;
   await applyMigrations(await mf.getD1Database("DB"));
 
+  async function readLedger(keyId?: string): Promise<LedgerRow[]> {
+    const db = await mf.getD1Database("DB");
+    const columns =
+      "request_id, key_id, outcome, status, code, credits_reserved, credits_charged, n_requested, n_run, idempotency_key";
+    const statement = keyId
+      ? db.prepare(`SELECT ${columns} FROM usage_ledger WHERE key_id = ?`).bind(keyId)
+      : db.prepare(`SELECT ${columns} FROM usage_ledger`);
+    const rows = (await statement.all<Omit<LedgerRow, "ledger_id">>()).results as Omit<
+      LedgerRow,
+      "ledger_id"
+    >[];
+    return rows.map(
+      (row): LedgerRow => ({
+        ...row,
+        ledger_id: row.request_id,
+        request_id: row.request_id.split("~")[0] ?? "",
+      }),
+    );
+  }
+
   const call: Edge["call"] = (path, init = {}, timeoutMs) => {
     const { key, ...rest } = init;
     const headers = new Headers(rest.headers);
@@ -112,25 +132,7 @@ export async function startEdge(
         { method: "POST", key, headers, body: typeof body === "string" ? body : JSON.stringify(body) },
         timeoutMs,
       ),
-    async ledger(keyId) {
-      const db = await mf.getD1Database("DB");
-      const columns =
-        "request_id, key_id, outcome, status, code, credits_reserved, credits_charged, n_requested, n_run, idempotency_key";
-      const statement = keyId
-        ? db.prepare(`SELECT ${columns} FROM usage_ledger WHERE key_id = ?`).bind(keyId)
-        : db.prepare(`SELECT ${columns} FROM usage_ledger`);
-      const rows = (await statement.all<Omit<LedgerRow, "ledger_id">>()).results as Omit<
-        LedgerRow,
-        "ledger_id"
-      >[];
-      return rows.map(
-        (row): LedgerRow => ({
-          ...row,
-          ledger_id: row.request_id,
-          request_id: row.request_id.split("~")[0] ?? "",
-        }),
-      );
-    },
+    ledger: (keyId) => withTimeout(readLedger(keyId), 20_000, "reading the D1 usage ledger"),
     close: () => mf.dispose(),
   };
 }
@@ -147,4 +149,13 @@ export async function eventually<T>(
     if (check(value) || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Rejects when `work` takes longer than `ms`: a stuck runtime must fail the test, not hang it. */
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HangError(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
