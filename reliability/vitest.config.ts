@@ -10,5 +10,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Real processes on a 2-core machine: one fresh attempt for a test that a stalled runtime timed out
+    // (seen once in a full run: the quota test, not reproduced in 11 runs alone or under CPU load).
+    retry: 1,
   },
 });

@@ -89,22 +89,33 @@ export async function send(
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<Exchange> {
   const started = performance.now();
-  const signal = init.signal
-    ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
-    : AbortSignal.timeout(timeoutMs);
+  // A plain controller and a held timer rather than AbortSignal.any/timeout: on Node 20 a composed
+  // signal can be collected before it fires, and a request would then wait forever instead of failing.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onCallerAbort = () => controller.abort(init.signal?.reason);
+  if (init.signal?.aborted) onCallerAbort();
+  else init.signal?.addEventListener("abort", onCallerAbort, { once: true });
   try {
-    const response = await fetch(url, { ...init, signal });
+    const response = await fetch(url, { ...init, signal: controller.signal });
     const text = await response.text();
     tally.record(response.status);
     return { status: response.status, headers: response.headers, text, ms: performance.now() - started };
   } catch (error) {
     // The caller's own signal (a client giving up on purpose) is not a hang.
     if (init.signal?.aborted) throw error;
-    if (error instanceof Error && error.name === "TimeoutError") {
+    if (timedOut) {
       tally.hangs++;
       throw new HangError(`${init.method ?? "GET"} ${url}: no answer within ${timeoutMs} ms`);
     }
     throw error;
+  } finally {
+    clearTimeout(timer);
+    init.signal?.removeEventListener("abort", onCallerAbort);
   }
 }
 
