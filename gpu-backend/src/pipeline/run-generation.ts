@@ -34,6 +34,11 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - start];
 }
 
+/** The batches a candidate mode may start for this job, within its deadline and until cancelled. */
+function scheduleFor(mode: "vhs" | "clip" | "ae", job: GenerationJob, limits: RunLimits) {
+  return batchSchedule(mode, job.n, job.maxBatch, job.deadlineMs, limits.stages, limits.isCancelled);
+}
+
 async function runVhs(
   p: Pipeline,
   job: GenerationJob,
@@ -41,14 +46,7 @@ async function runVhs(
   trace: JobTrace,
   limits: RunLimits,
 ) {
-  const schedule = batchSchedule(
-    "vhs",
-    job.n,
-    job.maxBatch,
-    job.deadlineMs,
-    limits.stages,
-    limits.isCancelled,
-  );
+  const schedule = scheduleFor("vhs", job, limits);
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
       const r = await p.propose.run(noise, prompt, trace);
@@ -68,14 +66,7 @@ async function runClip(
 ) {
   const ditHead = need(p.ditHead, "dit_head");
   const clipVerify = need(p.clipVerify, "clip_verify");
-  const schedule = batchSchedule(
-    "clip",
-    job.n,
-    job.maxBatch,
-    job.deadlineMs,
-    limits.stages,
-    limits.isCancelled,
-  );
+  const schedule = scheduleFor("clip", job, limits);
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
       const hidden = await ditHead.run(noise, prompt, trace);
@@ -104,14 +95,7 @@ async function runAe(
   const ditTail = need(p.ditTail, "dit_tail");
   const aeVerify = need(p.aeVerify, "ae_verify");
   const vaeDecode = need(p.vaeDecode, "vae_decode");
-  const schedule = batchSchedule(
-    "ae",
-    job.n,
-    job.maxBatch,
-    job.deadlineMs,
-    limits.stages,
-    limits.isCancelled,
-  );
+  const schedule = scheduleFor("ae", job, limits);
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
       const hidden = await ditHead.run(noise, prompt, trace);
