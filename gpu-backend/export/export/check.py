@@ -43,15 +43,18 @@ def relative_error(got: np.ndarray, want: np.ndarray) -> float:
     return float(np.abs(got64 - want64).max() / scale)
 
 
-def _check_winner(graph: str, got: dict, want: dict, tol: float) -> None:
-    scores = got["scores"]
-    if int(got["winner_index"][0]) != int(np.argmax(scores)):
-        raise CheckError(f"{graph}: winner_index is not the argmax of its own scores")
-    ref = want["scores"]
-    order = np.argsort(-ref)
-    gap = ref[order[0]] - ref[order[1]] if len(ref) > 1 else np.inf
-    if gap > 2 * tol * max(np.abs(ref).max(), 1e-30) and int(got["winner_index"][0]) != int(order[0]):
-        raise CheckError(f"{graph}: winner {int(got['winner_index'][0])} differs from torch's {int(order[0])}")
+def _check_winner(graph: str, got: dict, want: dict, group_mask: np.ndarray, tol: float) -> None:
+    """Per group (a request's rows in a mixed batch): winner_index is the argmax of its own rows' scores."""
+    scores, ref = got["scores"], want["scores"]
+    for g, row_mask in enumerate(group_mask != 0):
+        rows = np.flatnonzero(row_mask)
+        winner = int(got["winner_index"][g])
+        if winner != int(rows[np.argmax(scores[rows])]):
+            raise CheckError(f"{graph}: winner_index of group {g} is not the argmax of its rows' scores")
+        order = rows[np.argsort(-ref[rows], kind="stable")]
+        gap = ref[order[0]] - ref[order[1]] if len(order) > 1 else np.inf
+        if gap > 2 * tol * max(np.abs(ref).max(), 1e-30) and winner != int(order[0]):
+            raise CheckError(f"{graph}: winner {winner} of group {g} differs from torch's {int(order[0])}")
 
 
 def check_graph(graph: str, path: Path, reference: torch.nn.Module, make_inputs, dtype: str, max_batch: int = 16) -> CheckResult:
@@ -76,7 +79,7 @@ def check_graph(graph: str, path: Path, reference: torch.nn.Module, make_inputs,
                 continue
             worst = max(worst, relative_error(got[name], want[name]))
         if "winner_index" in names:
-            _check_winner(graph, got, want, TOLERANCE[dtype])
+            _check_winner(graph, got, want, inputs["group_mask"].numpy(), TOLERANCE[dtype])
     bound = TOLERANCE[dtype]
     # uint8 pixels: rounding at .5 boundaries may flip one level (1/255 ≈ 3.9e-3) even in fp32
     if any(o.type == "tensor(uint8)" for o in sess.get_outputs()):

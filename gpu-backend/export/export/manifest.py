@@ -10,7 +10,8 @@ from .examples import graph_signature
 from .generator import GUIDANCE_SCALE, MAX_TIMESTEP, SIGMA_DATA
 from .verifier import NORM_EPS
 
-FORMAT_VERSION = 1
+# 2: prompt_embeds/prompt_mask/suffix_ids per row, suffix_length, propose group_mask (batches across requests)
+FORMAT_VERSION = 2
 
 
 def build_manifest(cfg: BundleConfig, dtype: str, graphs: list[str], yes_id: int, no_id: int, stats_shape: list[int]) -> dict:

@@ -1,4 +1,4 @@
-"""torch module → ONNX file: dynamo export with symbolic batch/suffix_len, a conservative cleanup, removal of
+"""torch module → ONNX file: dynamo export with symbolic batch/suffix_len/groups, a conservative cleanup, removal of
 no-op Casts (onnxruntime 1.30 refuses them above optimization level 'disabled'), one external-data file > 2 GB."""
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ _WIDER = {ir.DataType.FLOAT16: {ir.DataType.FLOAT, ir.DataType.DOUBLE}, ir.DataT
 
 
 def _dynamic_shapes(inputs: list[tuple[str, str, list]]) -> dict[str, dict[int, torch.export.Dim] | None]:
-    dims = {"batch": torch.export.Dim("batch", min=1, max=1024), "suffix_len": torch.export.Dim("suffix_len", min=1, max=4096)}
+    dims = {
+        "batch": torch.export.Dim("batch", min=1, max=1024),
+        "suffix_len": torch.export.Dim("suffix_len", min=1, max=4096),
+        "groups": torch.export.Dim("groups", min=1, max=1024),
+    }
     return {name: ({i: dims[d] for i, d in enumerate(shape) if isinstance(d, str)} or None) for name, _, shape in inputs}
 
 

@@ -55,8 +55,11 @@ class ScoreHead(nn.Module):
 class SplicedScorer(nn.Module):
     """Qwen2 over [embed(prefix) ⊕ image tokens ⊕ embed(suffix)] per candidate → score [B].
 
-    prefix/suffix ids are shared by the batch (one prompt per request), so the text is embedded once and
-    broadcast; position ids are 0..T−1 and every position is valid, as in LLaVA's right-padded batch."""
+    The prefix is the template's constant head, shared by every row. The suffix carries each row's prompt,
+    so rows of different requests have different suffixes: suffix_ids [B, S] is right-padded and
+    suffix_length [B] says how many ids of each row are real. Attention is causal, so the padding after a
+    row's last real token cannot change that token's hidden state; the score is read there. Position ids
+    are 0..T−1, as in LLaVA's right-padded batch."""
 
     def __init__(self, llm: Qwen2ForCausalLM, yes_id: int, no_id: int) -> None:
         super().__init__()
@@ -67,14 +70,18 @@ class SplicedScorer(nn.Module):
     def dtype(self) -> torch.dtype:
         return self.llm.model.embed_tokens.weight.dtype
 
-    def forward(self, image_tokens: torch.Tensor, prefix_ids: torch.Tensor, suffix_ids: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, image_tokens: torch.Tensor, prefix_ids: torch.Tensor, suffix_ids: torch.Tensor, suffix_length: torch.Tensor
+    ) -> torch.Tensor:
         n = image_tokens.shape[0]
         embed = self.llm.model.embed_tokens
         prefix = embed(prefix_ids).expand(n, -1, -1)
-        suffix = embed(suffix_ids).expand(n, -1, -1)
+        suffix = embed(suffix_ids)
         embeds = torch.cat([prefix, image_tokens.to(self.dtype), suffix], dim=1)
-        out = self.llm(inputs_embeds=embeds, use_cache=False, logits_to_keep=1)
-        return self.head(out.logits[:, -1, :])
+        hidden = self.llm.model(inputs_embeds=embeds, use_cache=False).last_hidden_state
+        last = prefix.shape[1] + image_tokens.shape[1] + suffix_length.to(torch.int64) - 1
+        at_last = hidden.gather(1, last.view(n, 1, 1).expand(n, 1, hidden.shape[-1]))
+        return self.head(self.llm.lm_head(at_last)[:, -1, :])
 
 
 def build_verifier_llm(kwargs: dict, dtype: torch.dtype = torch.float32) -> Qwen2ForCausalLM:

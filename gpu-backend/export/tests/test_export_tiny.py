@@ -19,14 +19,17 @@ from export.pipeline import GRAPH_NAMES
 
 REQUIRED_IO = {
     "text_encoder": (["input_ids", "attention_mask"], ["prompt_embeds", "prompt_mask"]),
-    "propose": (["noise", "prompt_embeds", "prompt_mask", "prefix_ids", "suffix_ids"], ["scores", "winner_index", "winner_hidden"]),
+    "propose": (
+        ["noise", "prompt_embeds", "prompt_mask", "prefix_ids", "suffix_ids", "suffix_length", "group_mask"],
+        ["scores", "winner_index", "winner_hidden"],
+    ),
     "finish": (["hidden", "noise", "prompt_embeds", "prompt_mask"], ["image"]),
     "dit_head": (["noise", "prompt_embeds", "prompt_mask"], ["hidden"]),
     "dit_tail": (["hidden", "noise", "prompt_embeds", "prompt_mask"], ["latent"]),
     "vae_decode": (["latent"], ["image"]),
-    "vhs_verify": (["hidden", "prefix_ids", "suffix_ids"], ["scores"]),
-    "clip_verify": (["image", "prefix_ids", "suffix_ids"], ["scores"]),
-    "ae_verify": (["latent", "prefix_ids", "suffix_ids"], ["scores"]),
+    "vhs_verify": (["hidden", "prefix_ids", "suffix_ids", "suffix_length"], ["scores"]),
+    "clip_verify": (["image", "prefix_ids", "suffix_ids", "suffix_length"], ["scores"]),
+    "ae_verify": (["latent", "prefix_ids", "suffix_ids", "suffix_length"], ["scores"]),
 }
 ONNX_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64", onnx.TensorProto.UINT8: "uint8"}
 
@@ -43,7 +46,7 @@ def test_fresh_export_checks_every_graph(fresh_tiny):
 
 def test_manifest_matches_graph_files(committed_bundle, committed_manifest):
     m = committed_manifest
-    assert m["format_version"] == 1 and m["bundle_id"] == "tiny" and m["dtype"] == "fp32"
+    assert m["format_version"] == 2 and m["bundle_id"] == "tiny" and m["dtype"] == "fp32"
     gen = m["generator"]
     assert (gen["num_layers"], gen["split_layer"], gen["latent_channels"]) == (6, 2, 32)
     assert gen["image_height"] == gen["latent_height"] * 32

@@ -29,6 +29,7 @@ const f32 = "float32";
 const i64 = "int64";
 const u8 = "uint8";
 const textInputs: Expected = { prompt_embeds: f32, prompt_mask: i64 };
+const verifierInputs: Expected = { prefix_ids: i64, suffix_ids: i64, suffix_length: i64 };
 
 export const GRAPH_CONTRACTS: Record<GraphName, GraphContract> = {
   text_encoder: {
@@ -36,16 +37,16 @@ export const GRAPH_CONTRACTS: Record<GraphName, GraphContract> = {
     outputs: { prompt_embeds: f32, prompt_mask: i64 },
   },
   propose: {
-    inputs: { noise: f32, ...textInputs, prefix_ids: i64, suffix_ids: i64 },
+    inputs: { noise: f32, ...textInputs, ...verifierInputs, group_mask: i64 },
     outputs: { scores: f32, winner_index: i64, winner_hidden: f32 },
   },
   finish: { inputs: { hidden: f32, noise: f32, ...textInputs }, outputs: { image: u8 } },
   dit_head: { inputs: { noise: f32, ...textInputs }, outputs: { hidden: f32 } },
   dit_tail: { inputs: { hidden: f32, noise: f32, ...textInputs }, outputs: { latent: f32 } },
   vae_decode: { inputs: { latent: f32 }, outputs: { image: u8 } },
-  vhs_verify: { inputs: { hidden: f32, prefix_ids: i64, suffix_ids: i64 }, outputs: { scores: f32 } },
-  clip_verify: { inputs: { image: u8, prefix_ids: i64, suffix_ids: i64 }, outputs: { scores: f32 } },
-  ae_verify: { inputs: { latent: f32, prefix_ids: i64, suffix_ids: i64 }, outputs: { scores: f32 } },
+  vhs_verify: { inputs: { hidden: f32, ...verifierInputs }, outputs: { scores: f32 } },
+  clip_verify: { inputs: { image: u8, ...verifierInputs }, outputs: { scores: f32 } },
+  ae_verify: { inputs: { latent: f32, ...verifierInputs }, outputs: { scores: f32 } },
 };
 
 export const MODE_GRAPHS: Record<Verifier, readonly GraphName[]> = {
@@ -78,8 +79,16 @@ function knownDims(manifest: Manifest): Record<string, number> {
   };
 }
 
-/** Expected shapes per tensor name (trailing dims; the leading dim is batch or 1). */
-function expectedShape(name: string, dims: Record<string, number>): (number | undefined)[] | undefined {
+/**
+ * Expected shapes per tensor name (trailing dims; the leading dim is batch or 1). The text encoder makes one
+ * prompt's embeddings; the other graphs take them per row (a batch may mix requests), hence `graph`.
+ */
+function expectedShape(
+  graph: string,
+  name: string,
+  dims: Record<string, number>,
+): (number | undefined)[] | undefined {
+  const rows = graph === "text_encoder" ? 1 : undefined;
   switch (name) {
     case "noise":
     case "latent":
@@ -93,9 +102,15 @@ function expectedShape(name: string, dims: Record<string, number>): (number | un
     case "attention_mask":
       return [1, dims.max_length];
     case "prompt_embeds":
-      return [1, dims.output_length, undefined];
+      return [rows, dims.output_length, undefined];
     case "prompt_mask":
-      return [1, dims.output_length];
+      return [rows, dims.output_length];
+    case "suffix_ids":
+      return [undefined, undefined];
+    case "suffix_length":
+      return [undefined];
+    case "group_mask":
+      return [undefined, undefined];
     default:
       return undefined;
   }
@@ -119,7 +134,7 @@ function checkTensors(
         `${file}: graph "${graph}" ${side} "${name}" has dtype ${spec.dtype}, expected ${dtype}`,
       );
     }
-    const want = expectedShape(name, dims);
+    const want = expectedShape(graph, name, dims);
     if (!want) continue;
     const problem =
       spec.shape.length !== want.length ||

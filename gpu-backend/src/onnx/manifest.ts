@@ -5,7 +5,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 
-export const SUPPORTED_FORMAT_VERSIONS = [1] as const;
+// 2: every prompt input is per row (prompt_embeds/prompt_mask [batch, …], suffix_ids [batch, S] right-padded
+// with suffix_length [batch]) and propose takes group_mask [groups, batch], so one graph run can serve the
+// candidates of several requests. Version 1 bundles (one shared prompt per run) are not read.
+export const SUPPORTED_FORMAT_VERSIONS = [2] as const;
 
 const DimSchema = z.union([z.number().int().nonnegative(), z.string().min(1)]);
 
@@ -90,7 +93,7 @@ export function readManifest(bundleDir: string): Manifest {
     throw new BundleError(`${file}: not valid JSON (${(error as Error).message})`);
   }
   const version = (json as { format_version?: unknown } | null)?.format_version;
-  if (!SUPPORTED_FORMAT_VERSIONS.includes(version as 1)) {
+  if (!SUPPORTED_FORMAT_VERSIONS.includes(version as 2)) {
     throw new BundleError(
       `${file}: unknown format_version ${JSON.stringify(version)} (this backend reads ${SUPPORTED_FORMAT_VERSIONS.join(", ")})`,
     );

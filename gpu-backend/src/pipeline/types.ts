@@ -8,7 +8,10 @@ export interface GenerationJob {
   requestId: string;
   prompt: string;
   verifier: Verifier;
+  /** Candidates: exactly n when `exact` (the caller sent n), else the most the budget plans on an idle backend. */
   n: number;
+  /** The caller asked for n itself: never lowered (refused instead when it cannot fit). */
+  exact: boolean;
   seed: number;
   maxBatch: number;
   outputFormat: OutputFormat;

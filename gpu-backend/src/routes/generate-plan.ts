@@ -71,6 +71,7 @@ export function planJob(
       prompt: request.prompt,
       verifier,
       n,
+      exact: request.n !== undefined,
       seed: request.seed ?? randomSeed(),
       maxBatch: state.maxBatch,
       outputFormat: request.output_format,
