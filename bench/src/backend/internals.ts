@@ -7,6 +7,7 @@ export type { GraphSession, HostTensor, SessionConfig } from "../../../gpu-backe
 export { openGraphSession } from "../../../gpu-backend/dist/onnx/session.js";
 export { validateSession } from "../../../gpu-backend/dist/onnx/validate-session.js";
 export { encodeImage } from "../../../gpu-backend/dist/pipeline/encode-image.js";
+export { PromptRows } from "../../../gpu-backend/dist/pipeline/prompt-rows.js";
 export { int64Tensor, repeatBatch, scoresOf } from "../../../gpu-backend/dist/pipeline/tensors.js";
 export { TextEncodeStage } from "../../../gpu-backend/dist/pipeline/text-encode.js";
 export { tokenizePrompt } from "../../../gpu-backend/dist/pipeline/tokenize.js";

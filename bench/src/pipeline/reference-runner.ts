@@ -10,6 +10,7 @@ import {
   type HostTensor,
   JobTrace,
   type LoadedBundle,
+  PromptRows,
   repeatBatch,
   scoresOf,
   TextEncodeStage,
@@ -68,8 +69,7 @@ export class ReferenceRunner {
       const out = await trace.time("vhs_verify", REFERENCE_BEAMS, () =>
         this.vhsVerify.run({
           hidden: repeatBatch(hidden, REFERENCE_BEAMS),
-          prefix_ids: encoded.prefixIds,
-          suffix_ids: encoded.suffixIds,
+          ...PromptRows.single(encoded, REFERENCE_BEAMS).verifierFeeds(),
         }),
       );
       const scores = out.scores;
