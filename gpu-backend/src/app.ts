@@ -2,7 +2,7 @@
 // Testable without a socket through app.request(); start-backend.ts serves it over HTTP.
 
 import { Hono } from "hono";
-import type { AdmissionQueue } from "./admission/admission-queue.js";
+import type { Scheduler } from "./admission/scheduler.js";
 import type { Authenticator } from "./auth/authenticate.js";
 import type { BackendState } from "./backend-state.js";
 import type { AppEnv } from "./http/app-env.js";
@@ -16,7 +16,7 @@ import { registerInfo } from "./routes/info.js";
 
 export interface AppDeps {
   state: BackendState;
-  admission: AdmissionQueue;
+  admission: Scheduler;
   authenticate: Authenticator;
   metrics: BackendMetrics;
   logger: Logger;

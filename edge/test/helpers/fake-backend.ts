@@ -79,6 +79,7 @@ function generated(request: { n: number; seed?: number }, requestId: string): Ge
     })),
     n: request.n,
     n_requested: request.n,
+    load_limited: false,
     planned_ms: null,
     timings: { queue_ms: 0, text_encode_ms: 1, propose_ms: 1, finish_ms: 1, encode_ms: 1, total_ms: 4 },
     usage: { credits: request.n + 1 },
@@ -108,7 +109,15 @@ async function generate(
     });
     return;
   }
-  const parsed = JSON.parse(body) as { prompt: string; n: number; seed?: number; response_format?: string };
+  const sent = JSON.parse(body) as {
+    prompt: string;
+    n?: number;
+    max_n?: number;
+    seed?: number;
+    response_format?: string;
+  };
+  // A budget arrives as budget_ms + max_n (the cap the edge reserved for); the fake runs the cap.
+  const parsed = { ...sent, n: sent.n ?? sent.max_n ?? 1 };
   const prompt = parsed.prompt;
   const slow = /^slow-(\d+)$/.exec(prompt);
   if (prompt === "fail-500") {

@@ -1,6 +1,7 @@
 // Every operator-facing setting of the backend: one table gives the flag, the env var, the default and
 // the help line, so `--help`, the README and the parser cannot drift apart.
 
+import type { SchedulerName } from "../admission/scheduler.js";
 import { isLogLevel, type LogLevel } from "../log/logger.js";
 
 export type ExecutionProviderName = "cpu" | "cuda";
@@ -23,6 +24,7 @@ export interface BackendOptions {
   profileRuns: number;
   intraOpThreads: number | undefined;
   logLevel: LogLevel;
+  scheduler: SchedulerName;
 }
 
 interface OptionSpec {
@@ -124,6 +126,16 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     help: "Largest N a request may ask or plan for.",
   },
   {
+    key: "scheduler",
+    flag: "--scheduler",
+    env: "TINYSCALE_SCHEDULER",
+    kind: "string",
+    defaultText: "batched",
+    help:
+      "batched: requests share graph batches and N follows the load, refusing at once what cannot " +
+      "finish in time; legacy: one whole request per worker from a FIFO (kept for comparison).",
+  },
+  {
     key: "workers",
     flag: "--workers",
     env: "TINYSCALE_WORKERS",
@@ -197,6 +209,7 @@ export const DEFAULT_OPTIONS: BackendOptions = {
   profileRuns: 3,
   intraOpThreads: undefined,
   logLevel: "info",
+  scheduler: "batched",
 };
 
 export function parseExecutionProvider(value: string): ExecutionProviderName {
@@ -251,6 +264,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   if (!isLogLevel(options.logLevel)) {
     throw new OptionsError(
       `--log-level / TINYSCALE_LOG_LEVEL: expected debug|info|warn|error, got "${options.logLevel}"`,
+    );
+  }
+  if (options.scheduler !== "batched" && options.scheduler !== "legacy") {
+    throw new OptionsError(
+      `--scheduler / TINYSCALE_SCHEDULER: expected batched or legacy, got "${String(options.scheduler)}"`,
     );
   }
   if (options.workers < 1) throw new OptionsError("--workers / TINYSCALE_WORKERS must be at least 1");

@@ -11,12 +11,7 @@ export class DitTailStage extends GraphStage {
     super(session, "dit_tail");
   }
 
-  async run(
-    hidden: HostTensor,
-    noise: HostTensor,
-    rows: PromptRows,
-    trace: JobTrace,
-  ): Promise<HostTensor> {
+  async run(hidden: HostTensor, noise: HostTensor, rows: PromptRows, trace: JobTrace): Promise<HostTensor> {
     const outputs = await this.runGraph(trace, hidden.dims[0] ?? 1, {
       hidden,
       noise,

@@ -12,12 +12,7 @@ export class FinishStage extends GraphStage {
   }
 
   /** Returns images uint8 [batch, H, W, 3]. */
-  async run(
-    hidden: HostTensor,
-    noise: HostTensor,
-    rows: PromptRows,
-    trace: JobTrace,
-  ): Promise<HostTensor> {
+  async run(hidden: HostTensor, noise: HostTensor, rows: PromptRows, trace: JobTrace): Promise<HostTensor> {
     const outputs = await this.runGraph(trace, hidden.dims[0] ?? 1, {
       hidden,
       noise,

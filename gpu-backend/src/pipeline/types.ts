@@ -45,4 +45,8 @@ export interface GenerationResult {
   timings: Record<string, number>;
   samples: StageSample[];
   textCacheHit: boolean;
+  /** Ms from reaching the worker to its first graph run (the batching scheduler's queue time). */
+  queueMs?: number;
+  /** The worker's measured slowdown against its profile when this result left it (batching scheduler). */
+  slowdown?: number;
 }

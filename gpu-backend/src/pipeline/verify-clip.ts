@@ -3,8 +3,8 @@
 
 import type { GraphSession, HostTensor } from "../onnx/session.js";
 import { GraphStage } from "./graph-stage.js";
-import { scoresOf } from "./tensors.js";
 import type { PromptRows } from "./prompt-rows.js";
+import { scoresOf } from "./tensors.js";
 import type { JobTrace } from "./trace.js";
 
 export class ClipVerifyStage extends GraphStage {

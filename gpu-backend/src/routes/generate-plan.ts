@@ -58,7 +58,13 @@ export function planJob(
     if (n > state.maxN)
       throw new TinyscaleError("invalid_request", `n ${n} is above this backend's max_n ${state.maxN}`);
   } else {
-    const plan = planCandidates(profile, { budget_ms: request.budget_ms ?? 0, verifier, max_n: state.maxN });
+    // The cap: what the budget buys on this backend idle, the caller's (or the edge's) max_n at most.
+    // The batching scheduler may run fewer under load; the legacy one runs exactly this many.
+    const plan = planCandidates(profile, {
+      budget_ms: request.budget_ms ?? 0,
+      verifier,
+      max_n: Math.min(state.maxN, request.max_n ?? state.maxN),
+    });
     n = plan.n;
     plannedMs = plan.predicted_ms;
   }

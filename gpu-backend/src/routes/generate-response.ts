@@ -33,6 +33,8 @@ export function buildMetadata(result: GenerationResult, ctx: ResponseContext): G
     candidates: result.candidates,
     n: result.nRun,
     n_requested: ctx.nRequested,
+    // Fewer than planned: the deadline, shared with the other requests on this backend, allowed no more.
+    load_limited: result.nRun < ctx.nRequested,
     planned_ms: ctx.plannedMs === null ? null : round(ctx.plannedMs),
     timings: {
       queue_ms: round(ctx.queueMs),

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { DEADLINE_HEADER, GenerateRequestSchema, METADATA_HEADER, TinyscaleError } from "@tinyscale/shared";
 import type { Hono } from "hono";
-import type { AdmissionQueue } from "../admission/admission-queue.js";
+import type { Scheduler } from "../admission/scheduler.js";
 import type { Authenticator } from "../auth/authenticate.js";
 import type { BackendState } from "../backend-state.js";
 import type { AppEnv } from "../http/app-env.js";
@@ -17,7 +17,7 @@ import { buildJsonResponse, buildMetadata } from "./generate-response.js";
 
 export interface GenerateDeps {
   state: BackendState;
-  admission: AdmissionQueue;
+  admission: Scheduler;
   authenticate: Authenticator;
   metrics: BackendMetrics;
   logger: Logger;
@@ -70,7 +70,7 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
       deadline_ms: planned.job.deadlineMs,
     });
     log.debug("generate prompt", { prompt: request.prompt });
-    let outcome: Awaited<ReturnType<AdmissionQueue["submit"]>>;
+    let outcome: Awaited<ReturnType<Scheduler["submit"]>>;
     try {
       outcome = await admission.submit({ ...planned, signal: c.req.raw.signal });
     } catch (error) {

@@ -2,7 +2,7 @@
 // draining), GET /metrics (Prometheus text).
 
 import type { Hono } from "hono";
-import type { AdmissionQueue } from "../admission/admission-queue.js";
+import type { Scheduler } from "../admission/scheduler.js";
 import type { BackendState } from "../backend-state.js";
 import type { AppEnv } from "../http/app-env.js";
 import type { BackendMetrics } from "../metrics/metrics.js";
@@ -10,12 +10,20 @@ import type { BackendMetrics } from "../metrics/metrics.js";
 export function registerHealth(
   app: Hono<AppEnv>,
   state: BackendState,
-  admission: AdmissionQueue,
+  admission: Scheduler,
   metrics: BackendMetrics,
 ) {
-  // The edge ranks backends by queue_depth + in_flight from here (edge/src/backends/backend-status.ts).
+  // The edge ranks backends by estimated_wait_ms (then queue_depth + in_flight) from here, and plans what a
+  // budget buys now from it (edge/src/backends/backend-status.ts).
   app.get("/healthz", (c) =>
-    c.json({ status: "ok", phase: state.phase, queue_depth: admission.depth, in_flight: admission.inFlight }),
+    c.json({
+      status: "ok",
+      phase: state.phase,
+      queue_depth: admission.depth,
+      in_flight: admission.inFlight,
+      estimated_wait_ms: Math.round(admission.estimatedWaitMs() * 10) / 10,
+      scheduler: admission.name,
+    }),
   );
   app.get("/readyz", (c) => {
     const ready = state.phase === "ready";

@@ -6,6 +6,7 @@
 // rows carry its own prompt, and propose picks the winner among its own rows (first on ties).
 // Other modes (clip, ae, none) run whole between steps, with their batches cut by the deadline as before.
 
+import { performance } from "node:perf_hooks";
 import { candidateSeed } from "@tinyscale/shared";
 import type { HostTensor } from "../onnx/session.js";
 import { verdictOf } from "../pipeline/candidate-loop.js";
@@ -20,6 +21,7 @@ import { JobTrace } from "../pipeline/trace.js";
 import type { CandidateScore, GenerationJob, GenerationResult } from "../pipeline/types.js";
 import type { CostModel } from "./cost-model.js";
 import { allocateRows, type RowDemand } from "./row-allocation.js";
+import { Slowdown } from "./slowdown.js";
 
 export interface BatcherJob {
   id: number;
@@ -36,12 +38,16 @@ interface Active extends BatcherJob {
   trace: JobTrace;
   proposeMs: number;
   cancelled: boolean;
+  addedAt: number;
+  /** Ms from reaching this worker to its first graph run. */
+  queueMs?: number;
 }
 
 export class ContinuousBatcher {
   private readonly active = new Map<number, Active>();
   private readonly whole: BatcherJob[] = [];
   private running = false;
+  private readonly slowdown = new Slowdown();
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -58,6 +64,7 @@ export class ContinuousBatcher {
         trace: new JobTrace(),
         proposeMs: 0,
         cancelled: false,
+        addedAt: performance.now(),
       });
     } else {
       this.whole.push(entry);
@@ -114,7 +121,7 @@ export class ContinuousBatcher {
         this.fail(job, error);
       }
     }
-    const cost = this.costs();
+    const cost = this.costs().withSlowdown(this.slowdown.factor);
     const demands: RowDemand[] = [...this.active.values()].map((job) => ({
       id: job.id,
       have: job.candidates.length,
@@ -126,8 +133,10 @@ export class ContinuousBatcher {
     }));
     const plan = allocateRows(demands, cost, Date.now());
     const finishing = plan.finish.flatMap((id) => this.active.get(id) ?? []);
-    for (let at = 0; at < finishing.length; at += cost.maxBatch) {
-      await this.finish(finishing.slice(at, at + cost.maxBatch));
+    finishing.sort((a, b) => (a.job.deadlineMs ?? Infinity) - (b.job.deadlineMs ?? Infinity));
+    const chunk = cost.finishChunk;
+    for (let at = 0; at < finishing.length; at += chunk) {
+      await this.finish(finishing.slice(at, at + chunk));
     }
     const groups = plan.rows.flatMap(({ id, count }) => {
       const job = this.active.get(id);
@@ -157,6 +166,7 @@ export class ContinuousBatcher {
       return;
     }
     const ms = performance.now() - start;
+    this.slowdown.observe(ms, this.costs().proposeMs(rows.total));
     let row = 0;
     groups.forEach(({ job, count }, g) => {
       const first = job.candidates.length;
@@ -181,6 +191,7 @@ export class ContinuousBatcher {
         };
       }
       job.proposeMs += ms;
+      job.queueMs ??= start - job.addedAt;
       row += count;
     });
   }
@@ -205,6 +216,7 @@ export class ContinuousBatcher {
       return;
     }
     const finishMs = performance.now() - start;
+    this.slowdown.observe(finishMs, this.costs().finishMs(ready.length));
     for (const [row, job] of ready.entries()) {
       try {
         const image = await encodeImage(images, row, job.job.outputFormat, job.trace);
@@ -226,6 +238,8 @@ export class ContinuousBatcher {
           },
           samples: job.trace.samples,
           textCacheHit: prompt.cacheHit,
+          queueMs: job.queueMs ?? 0,
+          slowdown: this.slowdown.factor,
         });
       } catch (error) {
         this.onError(job, error);

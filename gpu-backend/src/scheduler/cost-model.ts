@@ -13,6 +13,8 @@ export class CostModel {
   constructor(
     private readonly stages: ProfileStages | undefined,
     readonly maxBatch: number,
+    /** How much slower graphs run now than when profiled (others share the machine); 1 = as profiled. */
+    readonly slowdown = 1,
   ) {}
 
   get measured(): boolean {
@@ -21,7 +23,23 @@ export class CostModel {
 
   private stage(name: string, batch: number): number {
     const timings = this.stages?.[name];
-    return timings && batch > 0 ? stageMs(timings, batch) : 0;
+    return timings && batch > 0 ? stageMs(timings, batch) * this.slowdown : 0;
+  }
+
+  /** The same model at another slowdown. */
+  withSlowdown(slowdown: number): CostModel {
+    return new CostModel(this.stages, this.maxBatch, slowdown);
+  }
+
+  /**
+   * Winners finished per graph run: the smallest batch whose per-row cost is within 10 % of the best.
+   * A finish batch answers its requests together, so a bigger one only adds latency where rows cost the same.
+   */
+  get finishChunk(): number {
+    let best = Number.POSITIVE_INFINITY;
+    for (let b = 1; b <= this.maxBatch; b++) best = Math.min(best, this.finishMs(b) / b);
+    for (let b = 1; b <= this.maxBatch; b++) if (this.finishMs(b) / b <= best * 1.1) return b;
+    return this.maxBatch;
   }
 
   /** One propose graph run over `rows` rows. */

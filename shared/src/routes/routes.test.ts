@@ -31,6 +31,7 @@ function appWithRoutes() {
       })),
       n,
       n_requested: n,
+      load_limited: false,
       planned_ms: null,
       timings: { queue_ms: 0, text_encode_ms: 0, propose_ms: 0, finish_ms: 0, encode_ms: 0, total_ms: 0 },
       usage: { credits: n + 1 },

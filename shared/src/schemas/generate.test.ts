@@ -93,6 +93,7 @@ const response = {
   ],
   n: 2,
   n_requested: 2,
+  load_limited: false,
   planned_ms: null,
   timings: { queue_ms: 0, text_encode_ms: 3, propose_ms: 15, finish_ms: 12, encode_ms: 2, total_ms: 32 },
   usage: { credits: 3 },

@@ -28,6 +28,11 @@ export const GenerateRequestSchema = z
     prompt: PromptSchema,
     budget_ms: BudgetMsSchema.optional(),
     n: CandidateCountSchema.optional(),
+    max_n: CandidateCountSchema.optional().openapi({
+      description:
+        "With `budget_ms`: the most candidates to run. The service runs as many as the budget and the " +
+        "current load allow, up to this; `n` in the response says how many ran.",
+    }),
     seed: SeedSchema.optional().openapi({
       description: "Seed of candidate 0; candidate i uses (seed + i) mod 2^32. Absent: random, and returned.",
     }),
@@ -50,6 +55,13 @@ export const GenerateRequestSchema = z
           : "send exactly one of budget_ms or n",
       });
     }
+    if (request.max_n !== undefined && request.budget_ms === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["max_n"],
+        message: "max_n caps a budget's candidates: send it with budget_ms (an explicit n is exact)",
+      });
+    }
     if (request.verifier === "none" && request.n !== undefined && request.n !== 1) {
       ctx.addIssue({
         code: "custom",
@@ -59,7 +71,9 @@ export const GenerateRequestSchema = z
     }
   })
   .openapi("GenerateRequest", {
-    description: "Exactly one of `budget_ms` (the service picks n) or `n`. Unknown fields are rejected.",
+    description:
+      "Exactly one of `budget_ms` (the service picks n, from the budget and the current load) or `n` " +
+      "(run exactly n, or be refused with 503 when the load cannot fit it). Unknown fields are rejected.",
   });
 /** A request after parsing: defaults filled in, prompt trimmed. */
 export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
@@ -121,6 +135,11 @@ const generateResponseShape = {
   candidates: z.array(CandidateSchema),
   n: z.number().int().min(1).openapi({ description: "Candidates actually generated and scored." }),
   n_requested: z.number().int().min(1).openapi({ description: "Candidates asked for or planned." }),
+  load_limited: z.boolean().openapi({
+    description:
+      "True when other requests' load (sharing the backend within the deadline) allowed fewer candidates " +
+      "than `n_requested`; `n` is what the load allowed.",
+  }),
   planned_ms: z
     .number()
     .nullable()

@@ -1,0 +1,172 @@
+// Admission for the batching scheduler: every admitted request goes to a worker at once (the worker
+// batches them, see scheduler/continuous-batcher.ts), so the only decision here is whether to take it.
+// A request is taken when its least work — one candidate for a budget, all n for an explicit n — can
+// finish before its deadline behind the least work of everything due earlier (earliest deadline first),
+// without pushing an already admitted request past its own. Otherwise it is refused at once, before any
+// work, with 503 overloaded and a Retry-After of the time the owed work needs to drain: nothing ran, so
+// nothing is charged.
+
+import { TinyscaleError } from "@tinyscale/shared";
+import type { BackendMetrics } from "../metrics/metrics.js";
+import type { GenerationResult } from "../pipeline/types.js";
+import { type CostModel, DEADLINE_SLACK_MS } from "../scheduler/cost-model.js";
+import { Slowdown } from "../scheduler/slowdown.js";
+import type { Admission, JobRunner } from "./admission-queue.js";
+import type { Scheduler } from "./scheduler.js";
+
+interface Owed {
+  deadlineMs: number | null;
+  /** Predicted ms of its least work on a shared worker. */
+  ms: number;
+}
+
+/** For each entry (sorted by deadline): does its least work end before its deadline, given all before it? */
+function feasible(entries: readonly Owed[], now: number, workers: number, stepMs: number): boolean[] {
+  let ahead = 0;
+  return entries.map((entry) => {
+    ahead += entry.ms;
+    return (
+      entry.deadlineMs === null || now + stepMs + ahead / workers + DEADLINE_SLACK_MS <= entry.deadlineMs
+    );
+  });
+}
+
+const byDeadline = (a: Owed, b: Owed) =>
+  (a.deadlineMs ?? Number.POSITIVE_INFINITY) - (b.deadlineMs ?? Number.POSITIVE_INFINITY);
+
+export class BatchAdmission implements Scheduler {
+  readonly name = "batched" as const;
+  private readonly owed = new Set<Owed>();
+  private runner: JobRunner | undefined;
+  private draining = false;
+  private drained: (() => void)[] = [];
+  /** The workers' latest measured slowdown against the profile, reported with each result. */
+  private readonly slowdown = new Slowdown();
+
+  constructor(
+    /** Requests held beyond one full batch per worker; more are refused (a memory bound). */
+    private readonly maxQueue: number,
+    private readonly profiled: () => CostModel,
+    private readonly metrics: BackendMetrics,
+  ) {}
+
+  private costs(): CostModel {
+    return this.profiled().withSlowdown(this.slowdown.factor);
+  }
+
+  attach(runner: JobRunner): void {
+    this.runner = runner;
+  }
+
+  capacityChanged(): void {}
+
+  private get workers(): number {
+    return Math.max(1, this.runner?.size ?? 1);
+  }
+
+  private get batchRoom(): number {
+    return this.workers * this.costs().maxBatch;
+  }
+
+  get depth(): number {
+    return Math.max(0, this.owed.size - this.batchRoom);
+  }
+
+  get inFlight(): number {
+    return this.owed.size;
+  }
+
+  /** Ms of owed work ahead of a new request with no deadline, per worker. */
+  estimatedWaitMs(): number {
+    let total = 0;
+    for (const entry of this.owed) total += entry.ms;
+    return total / this.workers;
+  }
+
+  private leastWorkMs(admission: Admission): number {
+    const { job } = admission;
+    const cost = this.costs();
+    if (job.verifier !== "vhs") return job.exact ? admission.predictedMs : admission.minimumMs;
+    return cost.sharedMs(job.exact ? job.n : 1);
+  }
+
+  private overloaded(message: string): TinyscaleError {
+    const retryAfterSeconds = Math.max(1, Math.ceil(this.estimatedWaitMs() / 1000));
+    return new TinyscaleError("overloaded", message, { retryAfterSeconds });
+  }
+
+  /** Refuses (throws) when admitting `entry` would make it, or any request admitted before, miss its deadline. */
+  private check(entry: Owed): void {
+    const cost = this.costs();
+    if (!cost.measured) return;
+    const now = Date.now();
+    const before = [...this.owed].sort(byDeadline);
+    const after = [...before, entry].sort(byDeadline);
+    const wasFine = new Map(before.map((e, i) => [e, feasible(before, now, this.workers, cost.stepMs)[i]]));
+    const isFine = feasible(after, now, this.workers, cost.stepMs);
+    after.forEach((e, i) => {
+      const ok = isFine[i];
+      if (ok) return;
+      if (e === entry) {
+        throw this.overloaded(
+          `cannot finish even one candidate before the deadline: ~${Math.round(this.estimatedWaitMs())} ms of work is owed to requests due earlier`,
+        );
+      }
+      if (wasFine.get(e)) {
+        throw this.overloaded("admitting this request would make an earlier one miss its deadline");
+      }
+    });
+  }
+
+  submit(admission: Admission): Promise<{ result: GenerationResult; queueMs: number }> {
+    const runner = this.runner;
+    if (this.draining || !runner) {
+      return Promise.reject(
+        new TinyscaleError("overloaded", "backend is shutting down", { retryAfterSeconds: 1 }),
+      );
+    }
+    if (this.owed.size >= this.maxQueue + this.batchRoom) {
+      return Promise.reject(this.overloaded(`too many requests in flight (${this.owed.size})`));
+    }
+    const entry: Owed = { deadlineMs: admission.job.deadlineMs, ms: this.leastWorkMs(admission) };
+    try {
+      this.check(entry);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.owed.add(entry);
+    this.metrics.inFlight.set(this.owed.size);
+    this.metrics.queueDepth.set(this.depth);
+    return runner
+      .dispatch(admission.job, admission.signal)
+      .then((result) => {
+        if (result.slowdown !== undefined) this.slowdown.set(result.slowdown);
+        return { result, queueMs: result.queueMs ?? 0 };
+      })
+      .finally(() => {
+        this.owed.delete(entry);
+        this.metrics.inFlight.set(this.owed.size);
+        this.metrics.queueDepth.set(this.depth);
+        this.checkDrained();
+      });
+  }
+
+  /** Refuses new requests; nothing waits here (every admitted one is on a worker and finishes there). */
+  abort(): void {
+    this.draining = true;
+    this.checkDrained();
+  }
+
+  drain(): Promise<void> {
+    this.draining = true;
+    return new Promise((resolve) => {
+      this.drained.push(resolve);
+      this.checkDrained();
+    });
+  }
+
+  private checkDrained(): void {
+    if (!this.draining || this.owed.size > 0) return;
+    for (const resolve of this.drained.splice(0)) resolve();
+  }
+}
