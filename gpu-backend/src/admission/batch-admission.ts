@@ -6,11 +6,11 @@
 // work, with 503 overloaded and a Retry-After of the time the owed work needs to drain: nothing ran, so
 // nothing is charged.
 
-import { TinyscaleError } from "@tinyscale/shared";
+import { DEFAULT_NETWORK_MARGIN_MS, TinyscaleError } from "@tinyscale/shared";
 import type { BackendMetrics } from "../metrics/metrics.js";
 import type { GenerationResult } from "../pipeline/types.js";
 import { type CostModel, DEADLINE_SLACK_MS } from "../scheduler/cost-model.js";
-import { Slowdown } from "../scheduler/slowdown.js";
+import { ReturnPath, Slowdown } from "../scheduler/slowdown.js";
 import type { Admission, JobRunner } from "./admission-queue.js";
 import type { Scheduler } from "./scheduler.js";
 
@@ -42,6 +42,8 @@ export class BatchAdmission implements Scheduler {
   private drained: (() => void)[] = [];
   /** The workers' latest measured slowdown against the profile, reported with each result. */
   private readonly slowdown = new Slowdown();
+  /** How long results take from a worker back to here; the worker aims that much before each deadline. */
+  private readonly returnPath = new ReturnPath();
 
   constructor(
     /** Requests held beyond one full batch per worker; more are refused (a memory bound). */
@@ -128,7 +130,12 @@ export class BatchAdmission implements Scheduler {
     if (this.owed.size >= this.maxQueue + this.batchRoom) {
       return Promise.reject(this.overloaded(`too many requests in flight (${this.owed.size})`));
     }
-    const entry: Owed = { deadlineMs: admission.job.deadlineMs, ms: this.leastWorkMs(admission) };
+    const deadline = admission.job.deadlineMs;
+    // The worker aims early enough for the result to reach the caller by the deadline: the measured way
+    // back to this thread, and the planner's network margin for the way from here to the caller.
+    const workerDeadline =
+      deadline === null ? null : deadline - this.returnPath.ms - DEFAULT_NETWORK_MARGIN_MS;
+    const entry: Owed = { deadlineMs: workerDeadline, ms: this.leastWorkMs(admission) };
     try {
       this.check(entry);
     } catch (error) {
@@ -138,9 +145,10 @@ export class BatchAdmission implements Scheduler {
     this.metrics.inFlight.set(this.owed.size);
     this.metrics.queueDepth.set(this.depth);
     return runner
-      .dispatch(admission.job, admission.signal)
+      .dispatch({ ...admission.job, deadlineMs: workerDeadline }, admission.signal)
       .then((result) => {
         if (result.slowdown !== undefined) this.slowdown.set(result.slowdown);
+        if (result.finishedAtMs !== undefined) this.returnPath.observe(Date.now() - result.finishedAtMs);
         return { result, queueMs: result.queueMs ?? 0 };
       })
       .finally(() => {

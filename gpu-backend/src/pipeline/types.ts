@@ -49,4 +49,6 @@ export interface GenerationResult {
   queueMs?: number;
   /** The worker's measured slowdown against its profile when this result left it (batching scheduler). */
   slowdown?: number;
+  /** Epoch ms when the worker posted this result (the HTTP thread measures the way back from it). */
+  finishedAtMs?: number;
 }

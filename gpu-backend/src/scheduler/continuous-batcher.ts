@@ -7,7 +7,7 @@
 // Other modes (clip, ae, none) run whole between steps, with their batches cut by the deadline as before.
 
 import { performance } from "node:perf_hooks";
-import { candidateSeed } from "@tinyscale/shared";
+import { candidateSeed, TinyscaleError } from "@tinyscale/shared";
 import type { HostTensor } from "../onnx/session.js";
 import { verdictOf } from "../pipeline/candidate-loop.js";
 import { encodeImage } from "../pipeline/encode-image.js";
@@ -98,8 +98,10 @@ export class ContinuousBatcher {
   }
 
   private async runWhole(entry: BatcherJob): Promise<void> {
+    // An explicit n is exact: admission refused it if all n could not fit, so no deadline cuts it here.
+    const job = entry.job.exact ? { ...entry.job, deadlineMs: null } : entry.job;
     try {
-      entry.resolve(await runGeneration(this.pipeline, entry.job, this.limits(entry.id)));
+      entry.resolve(await runGeneration(this.pipeline, job, this.limits(entry.id)));
     } catch (error) {
       this.onError(entry, error);
     }
@@ -112,6 +114,14 @@ export class ContinuousBatcher {
 
   private async step(): Promise<void> {
     for (const job of this.active.values()) {
+      if (job.cancelled && job.candidates.length === 0) {
+        // Its caller went away before anything ran for it: drop it without running anything.
+        this.fail(
+          job,
+          new TinyscaleError("invalid_request", "client closed the connection before the job started"),
+        );
+        continue;
+      }
       if (job.prompt) continue;
       try {
         const start = performance.now();
@@ -240,6 +250,7 @@ export class ContinuousBatcher {
           textCacheHit: prompt.cacheHit,
           queueMs: job.queueMs ?? 0,
           slowdown: this.slowdown.factor,
+          finishedAtMs: Date.now(),
         });
       } catch (error) {
         this.onError(job, error);

@@ -63,7 +63,7 @@ export function mayExtend(
 }
 
 function wants(demand: RowDemand, all: readonly RowDemand[], cost: CostModel, now: number): number {
-  if (demand.cancelled) return demand.have === 0 ? 1 : 0;
+  if (demand.cancelled) return 0;
   const left = demand.cap - demand.have;
   if (left <= 0) return 0;
   if (demand.exact || demand.have === 0) return left;

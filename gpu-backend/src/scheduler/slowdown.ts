@@ -6,6 +6,24 @@ const WEIGHT = 0.2;
 const MIN = 0.5;
 const MAX = 20;
 
+/**
+ * Milliseconds a result takes from the worker to the caller (thread hop, response, socket) as a high
+ * estimate: a longer sample is taken at once at half weight, a shorter one decays slowly, so a deadline
+ * kept back by this much holds for most requests, not only the average one.
+ */
+export class ReturnPath {
+  private value = 0;
+
+  get ms(): number {
+    return this.value;
+  }
+
+  observe(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    this.value += (ms > this.value ? 0.5 : 0.05) * (ms - this.value);
+  }
+}
+
 export class Slowdown {
   private value = 1;
 
