@@ -1,0 +1,136 @@
+// The load section: closed-loop clients at several concurrencies and two budgets (400 ms, and twice the
+// single-candidate time), through the edge and straight to the backend, with the legacy scheduler and
+// the batching one side by side in one run — each a real backend process on the tiny bundle.
+
+import { randomBytes } from "node:crypto";
+import { startLocalEdge } from "@tinyscale/edge";
+import { predictMs } from "@tinyscale/shared";
+import { createBenchKey } from "../overhead/bench-key.js";
+import { log } from "../run/clock.js";
+import { type SchedulerName, startBackendServer } from "./backend-server.js";
+import { type CellStats, cellStats } from "./cell-stats.js";
+import { closedLoop } from "./closed-loop.js";
+import { type SameRequestResult, sameRequestUnderLoad } from "./same-request.js";
+
+export const LOAD_CONCURRENCY = [1, 4, 16, 32, 64] as const;
+
+export interface LoadCell extends CellStats {
+  scheduler: SchedulerName;
+  path: "edge" | "direct";
+  concurrency: number;
+  budget_ms: number;
+}
+
+export interface LoadResult {
+  cells: LoadCell[];
+  /** The single-candidate time (vhs, N=1) each backend's profile predicts. */
+  single_candidate_ms: Record<SchedulerName, number>;
+  budgets_ms: number[];
+  cell_seconds: number;
+  same_request?: SameRequestResult;
+}
+
+export interface LoadOptions {
+  cellSeconds: number;
+  concurrency: readonly number[];
+  /** Run only these budgets: 400 and/or "2x" (twice the single-candidate time). */
+  budgets: readonly ("400" | "2x")[];
+}
+
+async function runScheduler(
+  scheduler: SchedulerName,
+  port: number,
+  opts: LoadOptions,
+  cells: LoadCell[],
+  /** Runs with the backend still up, straight to it (e.g. the same-request check). */
+  afterCells: (url: string, headers: Record<string, string>) => Promise<void>,
+): Promise<number> {
+  const secret = randomBytes(32).toString("hex");
+  const bearer = randomBytes(16).toString("hex");
+  const adminToken = randomBytes(16).toString("hex");
+  const backend = await startBackendServer({ scheduler, port, secret, bearer });
+  const edge = await startLocalEdge({ backends: [backend.url], signingSecret: secret, adminToken });
+  try {
+    const key = await createBenchKey(edge.url, adminToken, `load ${scheduler}`);
+    const single = predictMs(backend.profile, "vhs", 1).total_ms;
+    const budgets = opts.budgets.map((b) => (b === "400" ? 400 : Math.max(1, Math.round(2 * single))));
+    const direct = {
+      path: "direct" as const,
+      url: `${backend.url}/v1/generate`,
+      headers: { authorization: `Bearer ${bearer}` },
+    };
+    const paths = [
+      direct,
+      { path: "edge" as const, url: `${edge.url}/v1/generate`, headers: { authorization: `Bearer ${key}` } },
+    ];
+    // warm-up: prompts encoded, sessions hot, the edge's profile cached
+    for (const p of paths)
+      for (let i = 0; i < 3; i++)
+        await fetch(p.url, {
+          method: "POST",
+          headers: { ...p.headers, "content-type": "application/json" },
+          body: JSON.stringify({ prompt: "warm-up", n: 4, response_format: "bytes" }),
+        }).then((r) => r.arrayBuffer());
+    for (const budget of budgets) {
+      for (const p of paths) {
+        for (const concurrency of opts.concurrency) {
+          const loop = await closedLoop({
+            url: p.url,
+            headers: p.headers,
+            concurrency,
+            durationMs: opts.cellSeconds * 1000,
+            body: (c, i) => ({
+              prompt: `a red fox in the snow, view ${c % 8}`,
+              budget_ms: budget,
+              seed: c * 100_000 + i,
+              response_format: "bytes",
+            }),
+          });
+          const cell: LoadCell = {
+            scheduler,
+            path: p.path,
+            concurrency,
+            budget_ms: budget,
+            ...cellStats(loop, budget),
+          };
+          cells.push(cell);
+          log(
+            `load ${scheduler} ${p.path} c=${concurrency} budget=${budget}: ${(cell.ok_inside_share * 100).toFixed(1)} % 200 in budget, ` +
+              `p50 ${cell.p50_ms} p99 ${cell.p99_ms} ms, N ${cell.mean_n}, ${cell.candidates_per_s} cand/s, ` +
+              `503 ${cell.refused_503} (p99 ${cell.refused_p99_ms} ms), 504 ${cell.timed_out_504}`,
+          );
+          // let the backend's queue empty before the next cell
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    }
+    await afterCells(direct.url, direct.headers);
+    return single;
+  } finally {
+    await edge.close();
+    await backend.stop();
+  }
+}
+
+export async function benchLoad(opts: LoadOptions): Promise<LoadResult> {
+  const cells: LoadCell[] = [];
+  const result: LoadResult = {
+    cells,
+    single_candidate_ms: { legacy: 0, batched: 0 },
+    budgets_ms: [],
+    cell_seconds: opts.cellSeconds,
+  };
+  result.single_candidate_ms.legacy = await runScheduler("legacy", 18_471, opts, cells, async () => {});
+  result.single_candidate_ms.batched = await runScheduler(
+    "batched",
+    18_472,
+    opts,
+    cells,
+    async (url, headers) => {
+      result.same_request = await sameRequestUnderLoad(url, headers, 32);
+      log(`load same request alone vs under 32 clients: ${JSON.stringify(result.same_request)}`);
+    },
+  );
+  result.budgets_ms = [...new Set(cells.map((c) => c.budget_ms))];
+  return result;
+}
