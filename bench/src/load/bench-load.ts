@@ -13,6 +13,7 @@ import { closedLoop } from "./closed-loop.js";
 import { type SameRequestResult, sameRequestUnderLoad } from "./same-request.js";
 
 export const LOAD_CONCURRENCY = [1, 4, 16, 32, 64] as const;
+const KEYS = 8;
 
 export interface LoadCell extends CellStats {
   scheduler: SchedulerName;
@@ -51,7 +52,10 @@ async function runScheduler(
   const backend = await startBackendServer({ scheduler, port, secret, bearer });
   const edge = await startLocalEdge({ backends: [backend.url], signingSecret: secret, adminToken });
   try {
-    const key = await createBenchKey(edge.url, adminToken, `load ${scheduler}`);
+    // Several keys, clients spread over them, as several callers would be (each key's meter is one object).
+    const keys: string[] = [];
+    for (let k = 0; k < KEYS; k++)
+      keys.push(await createBenchKey(edge.url, adminToken, `load ${scheduler} ${k}`));
     const single = predictMs(backend.profile, "vhs", 1).total_ms;
     const budgets = opts.budgets.map((b) => (b === "400" ? 400 : Math.max(1, Math.round(2 * single))));
     const direct = {
@@ -61,14 +65,21 @@ async function runScheduler(
     };
     const paths = [
       direct,
-      { path: "edge" as const, url: `${edge.url}/v1/generate`, headers: { authorization: `Bearer ${key}` } },
+      {
+        path: "edge" as const,
+        url: `${edge.url}/v1/generate`,
+        headers: (c: number) => ({ authorization: `Bearer ${keys[c % KEYS]}` }),
+      },
     ];
     // warm-up: prompts encoded, sessions hot, the edge's profile cached
     for (const p of paths)
       for (let i = 0; i < 3; i++)
         await fetch(p.url, {
           method: "POST",
-          headers: { ...p.headers, "content-type": "application/json" },
+          headers: {
+            ...(typeof p.headers === "function" ? p.headers(0) : p.headers),
+            "content-type": "application/json",
+          },
           body: JSON.stringify({ prompt: "warm-up", n: 4, response_format: "bytes" }),
         }).then((r) => r.arrayBuffer());
     for (const budget of budgets) {

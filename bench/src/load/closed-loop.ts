@@ -14,7 +14,8 @@ export interface Answer {
 
 export interface LoopOptions {
   url: string;
-  headers: Record<string, string>;
+  /** Headers of client `c`'s requests (e.g. its own API key), or the same for every client. */
+  headers: Record<string, string> | ((client: number) => Record<string, string>);
   concurrency: number;
   durationMs: number;
   /** The JSON body of client `c`'s `i`-th request. */
@@ -40,6 +41,7 @@ export async function closedLoop(opts: LoopOptions): Promise<LoopResult> {
   const started = performance.now();
   const end = started + opts.durationMs;
   const client = async (c: number) => {
+    const headers = typeof opts.headers === "function" ? opts.headers(c) : opts.headers;
     for (let i = 0; performance.now() < end; i++) {
       const sent = performance.now();
       let status = 0;
@@ -48,7 +50,7 @@ export async function closedLoop(opts: LoopOptions): Promise<LoopResult> {
       try {
         const response = await fetch(opts.url, {
           method: "POST",
-          headers: { ...opts.headers, "content-type": "application/json" },
+          headers: { ...headers, "content-type": "application/json" },
           body: JSON.stringify(opts.body(c, i)),
         });
         await response.arrayBuffer();

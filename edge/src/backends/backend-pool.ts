@@ -42,10 +42,14 @@ export interface Backends {
   markDown(url: string, reason: string): void;
   begin(url: string): void;
   end(url: string): void;
+  /** Ms this edge takes after a backend's answer (settling, the ledger, the response), a high estimate. */
+  readonly afterBackendMs: number;
+  observeAfterBackend(ms: number): void;
 }
 
 export class BackendPool implements Backends {
   private readonly states: BackendState[];
+  private afterBackend = 0;
 
   constructor(
     urls: readonly string[],
@@ -90,6 +94,16 @@ export class BackendPool implements Backends {
 
   get size(): number {
     return this.states.length;
+  }
+
+  get afterBackendMs(): number {
+    return this.afterBackend;
+  }
+
+  /** A longer time is taken at half weight at once, a shorter one decays slowly: most requests fit. */
+  observeAfterBackend(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    this.afterBackend += (ms > this.afterBackend ? 0.5 : 0.05) * (ms - this.afterBackend);
   }
 
   /** Why no backend is usable, for the log line behind a 503. */

@@ -13,6 +13,7 @@ import { annotatePlannedMs } from "../backends/annotate-plan.js";
 import { forwardGeneration, GENERATE_PATH } from "../backends/forward-generation.js";
 import { noBackendError } from "../backends/no-backend.js";
 import { planGeneration } from "../backends/plan-generation.js";
+import { refuseEarly } from "../backends/refuse-early.js";
 import { limitsOf } from "../keys/key-record.js";
 import { backendUsage } from "../meter/backend-usage.js";
 import { idempotencyClaim } from "../meter/idempotency-key.js";
@@ -59,6 +60,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
     if (!first) {
       throw noBackendError(services.backends, c.get("requestId"));
     }
+    refuseEarly(request, first, services.config.networkMarginMs);
     const plan = planGeneration(request, first.profile, services.config, receivedAtMs);
     const credits = reserveCreditsFor(plan.n);
     // Ledger rows are written under waitUntil, never awaited: D1's primary may be far from this colo, and
@@ -128,10 +130,13 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
           const result = await forwardGeneration(services.backends, ranked, {
             body: JSON.stringify(plan.forwarded),
             requestId,
-            deadlineMs: plan.deadlineMs,
+            // The backend aims to answer early enough for this edge's own work after it (settling,
+            // the response) to fit before the caller's deadline too.
+            deadlineMs: plan.deadlineMs - services.backends.afterBackendMs,
             timeoutMs: plan.timeoutMs,
             signingSecret: services.config.signingSecret,
           });
+          const answeredAtMs = Date.now();
           const used = backendUsage(result.headers, result.body);
           const kept: [string, string][] = [];
           for (const name of KEPT_BACKEND_HEADERS) {
@@ -159,6 +164,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
             backendMs: result.backendMs,
           });
           timer.mark("settle");
+          services.backends.observeAfterBackend(Date.now() - answeredAtMs);
           return { ok: true as const, stored, snapshot: settlement.snapshot };
         } catch (error) {
           const refund = await services.meter.refund(key.id, accountingId, limits);
