@@ -64,10 +64,11 @@ describe("signed forwarding", () => {
     expect(deadline).toBeLessThanOrEqual(Date.now() + 100);
     const forwarded = JSON.parse(received?.body ?? "{}") as Record<string, unknown>;
     // FAKE_PROFILE: vhs costs 2 + propose(n) + 40 + 2 ms; with a 20 ms margin 100 ms fits propose(4) = 30.
-    expect(forwarded).toMatchObject({ prompt: "a fox", n: 4, verifier: "vhs" });
-    expect(forwarded).not.toHaveProperty("budget_ms");
+    // The budget travels on with that as its cap: the backend runs up to 4 as its load allows.
+    expect(forwarded).toMatchObject({ prompt: "a fox", budget_ms: 100, max_n: 4, verifier: "vhs" });
+    expect(forwarded).not.toHaveProperty("n");
     expect(body.n).toBe(4);
-    // The backend saw only n; the edge writes in its own prediction: 2 + 30 + 40 + 2 ms.
+    // The edge writes in its own prediction: 2 + 30 + 40 + 2 ms.
     expect(body.planned_ms).toBe(74);
     expect(body.image.b64_json.length).toBeGreaterThan(0);
     expect((await usageOf(edge, created.key)).credits_used).toBe(body.usage.credits);

@@ -41,6 +41,8 @@ export interface FakeBackend {
   delayMs: number;
   /** Queue depth reported by GET /healthz, which the edge ranks backends by. */
   queueDepth: number;
+  /** Predicted wait (estimated_wait_ms) reported by GET /healthz; the edge ranks and plans by it. */
+  waitMs: number;
   close(): Promise<void>;
 }
 
@@ -154,12 +156,24 @@ async function generate(
 }
 
 export async function startFakeBackend(secret: string): Promise<FakeBackend> {
-  const backend: FakeBackend = { url: "", received: [], delayMs: 20, queueDepth: 0, close: async () => {} };
+  const backend: FakeBackend = {
+    url: "",
+    received: [],
+    delayMs: 20,
+    queueDepth: 0,
+    waitMs: 0,
+    close: async () => {},
+  };
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://fake").pathname;
     if (request.method === "GET" && path === "/v1/profile") return json(response, 200, FAKE_PROFILE);
     if (request.method === "GET" && path === "/healthz")
-      return json(response, 200, { status: "ok", queue_depth: backend.queueDepth, in_flight: 0 });
+      return json(response, 200, {
+        status: "ok",
+        queue_depth: backend.queueDepth,
+        in_flight: 0,
+        estimated_wait_ms: backend.waitMs,
+      });
     if (request.method === "GET" && path === "/v1/models") {
       return json(response, 200, {
         data: [
