@@ -227,34 +227,40 @@ export class ContinuousBatcher {
     }
     const finishMs = performance.now() - start;
     this.slowdown.observe(finishMs, this.costs().finishMs(ready.length));
-    for (const [row, job] of ready.entries()) {
-      try {
-        const image = await encodeImage(images, row, job.job.outputFormat, job.trace);
-        const best = job.best as NonNullable<Active["best"]>;
-        const prompt = job.prompt as NonNullable<Active["prompt"]>;
-        job.resolve({
-          image: image.bytes,
-          mimeType: image.mimeType,
-          width: image.width,
-          height: image.height,
-          chosenIndex: best.index,
-          candidates: job.candidates,
-          nRun: job.candidates.length,
-          timings: {
-            text_encode_ms: prompt.ms,
-            propose_ms: job.proposeMs,
-            finish_ms: finishMs,
-            encode_ms: job.trace.totalMs("image_encode"),
-          },
-          samples: job.trace.samples,
-          textCacheHit: prompt.cacheHit,
-          queueMs: job.queueMs ?? 0,
-          slowdown: this.slowdown.factor,
-          finishedAtMs: Date.now(),
-        });
-      } catch (error) {
-        this.onError(job, error);
-      }
+    // Encoded off this thread (sharp) while the next step runs: each request is answered as soon as its
+    // own image is done, and no request waits for the others' encodes.
+    for (const [row, job] of ready.entries()) void this.answer(job, images, row, finishMs);
+  }
+
+  private async answer(job: Active, images: HostTensor, row: number, finishMs: number): Promise<void> {
+    try {
+      const encodeStart = performance.now();
+      const image = await encodeImage(images, row, job.job.outputFormat, job.trace);
+      this.slowdown.observe(performance.now() - encodeStart, this.costs().imageEncodeMs);
+      const best = job.best as NonNullable<Active["best"]>;
+      const prompt = job.prompt as NonNullable<Active["prompt"]>;
+      job.resolve({
+        image: image.bytes,
+        mimeType: image.mimeType,
+        width: image.width,
+        height: image.height,
+        chosenIndex: best.index,
+        candidates: job.candidates,
+        nRun: job.candidates.length,
+        timings: {
+          text_encode_ms: prompt.ms,
+          propose_ms: job.proposeMs,
+          finish_ms: finishMs,
+          encode_ms: job.trace.totalMs("image_encode"),
+        },
+        samples: job.trace.samples,
+        textCacheHit: prompt.cacheHit,
+        queueMs: job.queueMs ?? 0,
+        slowdown: this.slowdown.factor,
+        finishedAtMs: Date.now(),
+      });
+    } catch (error) {
+      this.onError(job, error);
     }
   }
 }
