@@ -4,7 +4,7 @@
 
 import { randomBytes } from "node:crypto";
 import { startLocalEdge } from "@tinyscale/edge";
-import { predictMs } from "@tinyscale/shared";
+import { DEFAULT_NETWORK_MARGIN_MS, minimumBudgetMs, predictMs } from "@tinyscale/shared";
 import { createBenchKey } from "../overhead/bench-key.js";
 import { log } from "../run/clock.js";
 import { type SchedulerName, startBackendServer } from "./backend-server.js";
@@ -56,8 +56,12 @@ async function runScheduler(
     const keys: string[] = [];
     for (let k = 0; k < KEYS; k++)
       keys.push(await createBenchKey(edge.url, adminToken, `load ${scheduler} ${k}`));
+    // "Twice the single-candidate time", counted as the caller sees it: one candidate's predicted time plus
+    // the network margin is the smallest budget the planner accepts; the second budget is twice that.
     const single = predictMs(backend.profile, "vhs", 1).total_ms;
-    const budgets = opts.budgets.map((b) => (b === "400" ? 400 : Math.max(1, Math.round(2 * single))));
+    const budgets = opts.budgets.map((b) =>
+      b === "400" ? 400 : 2 * minimumBudgetMs(backend.profile, "vhs", DEFAULT_NETWORK_MARGIN_MS),
+    );
     const direct = {
       path: "direct" as const,
       url: `${backend.url}/v1/generate`,

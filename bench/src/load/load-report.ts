@@ -59,8 +59,9 @@ export function loadSection(r: LoadResult, targetLines: readonly string[], gener
     "",
     `Measured ${generatedAt}; tiny bundle, one backend process per scheduler (1 worker, 1 intra-op thread), ` +
       `${r.cell_seconds} s per cell. Budgets: ${r.budgets_ms.join(" ms and ")} ms (400 ms, and twice the ` +
-      `single-candidate time the profile predicts: legacy ${r.single_candidate_ms.legacy.toFixed(1)} ms, ` +
-      `batched ${r.single_candidate_ms.batched.toFixed(1)} ms). "200 in budget" counts 200s within the budget + 20 ms ` +
+      "single-candidate time as a caller sees it: 2 × (one candidate's predicted time + the 20 ms network " +
+      `margin); one candidate is predicted at ${r.single_candidate_ms.legacy.toFixed(1)} ms (legacy backend's ` +
+      `profile) and ${r.single_candidate_ms.batched.toFixed(1)} ms (batched backend's profile)). "200 in budget" counts 200s within the budget + 20 ms ` +
       "over all requests; a 503 is a refusal with Retry-After (the client waits it out); latencies are of the 200s.",
     "",
     "```",

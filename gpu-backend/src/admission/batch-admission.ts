@@ -52,8 +52,9 @@ export class BatchAdmission implements Scheduler {
     private readonly metrics: BackendMetrics,
   ) {}
 
+  /** The profile's costs, scaled by the measured slowdown while other requests run (idle: as profiled). */
   private costs(): CostModel {
-    return this.profiled().withSlowdown(this.slowdown.factor);
+    return this.owed.size === 0 ? this.profiled() : this.profiled().withSlowdown(this.slowdown.factor);
   }
 
   attach(runner: JobRunner): void {
@@ -134,7 +135,9 @@ export class BatchAdmission implements Scheduler {
     // The worker aims early enough for the result to reach the caller by the deadline: the measured way
     // back to this thread, and the planner's network margin for the way from here to the caller.
     const workerDeadline =
-      deadline === null ? null : deadline - this.returnPath.ms - DEFAULT_NETWORK_MARGIN_MS;
+      deadline === null
+        ? null
+        : deadline - (this.owed.size === 0 ? 0 : this.returnPath.ms) - DEFAULT_NETWORK_MARGIN_MS;
     const entry: Owed = { deadlineMs: workerDeadline, ms: this.leastWorkMs(admission) };
     try {
       this.check(entry);

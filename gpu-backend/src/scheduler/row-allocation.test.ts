@@ -70,11 +70,13 @@ describe("allocateRows", () => {
     expect(allocation.rows).toEqual([]);
   });
 
-  it("counts the work owed to requests due earlier: the same deadline that fits alone does not fit behind them", () => {
+  it("counts the work owed to the others, due earlier or queued behind: a deadline that fits alone does not", () => {
     const mine = demand(1, { have: 2, deadlineMs: NOW + 60 });
     expect(allocateRows([mine], cost, NOW).finish).toEqual([]);
     const earlier = Array.from({ length: 12 }, (_, i) => demand(10 + i, { deadlineMs: NOW + 50 }));
     expect(allocateRows([mine, ...earlier], cost, NOW).finish).toEqual([1]);
+    const behind = Array.from({ length: 12 }, (_, i) => demand(30 + i, { deadlineMs: NOW + 400 }));
+    expect(allocateRows([mine, ...behind], cost, NOW).finish).toEqual([1]);
   });
 
   it("never cuts an explicit n, whatever its deadline", () => {

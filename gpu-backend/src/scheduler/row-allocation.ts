@@ -4,8 +4,9 @@
 //    is owed at least one candidate in time, whatever else is running.
 // 2. The rows left go round-robin, fewest candidates first, to requests that may take more: an explicit
 //    `n` until it has n; a budget request up to its cap while its deadline still leaves room for one more
-//    batch and for the finishing of every request due no later than it. So under load N shrinks for
-//    everyone alike, and one request's large N cannot starve another's small one.
+//    batch and for the work owed to every request on this worker — those due earlier and those queued
+//    behind it, which are owed a candidate and their finishing too. So under load N shrinks for everyone
+//    alike, and one request's large N cannot starve another's small one.
 
 import { type CostModel, DEADLINE_SLACK_MS } from "./cost-model.js";
 
@@ -36,15 +37,12 @@ const byDeadline = (a: RowDemand, b: RowDemand) =>
   (a.deadlineMs ?? Number.POSITIVE_INFINITY) - (b.deadlineMs ?? Number.POSITIVE_INFINITY) || a.id - b.id;
 
 /**
- * Milliseconds of other requests' owed work due no later than `demand`'s deadline (their remaining
- * minimum candidates and their finishing), plus its own finishing: what must still fit before it.
+ * Milliseconds of work owed to the requests on this worker (their remaining minimum candidates and their
+ * finishing, its own included): what must still fit, whoever runs first, before an extension may.
  */
-function owedBefore(demand: RowDemand, all: readonly RowDemand[], cost: CostModel): number {
-  const due = demand.deadlineMs ?? Number.POSITIVE_INFINITY;
+function owedWork(all: readonly RowDemand[], cost: CostModel): number {
   let ms = 0;
   for (const other of all) {
-    if (other.cancelled && other.have > 0) continue;
-    if ((other.deadlineMs ?? Number.POSITIVE_INFINITY) > due && other !== demand) continue;
     const owedRows = other.exact ? other.cap - other.have : other.have === 0 ? 1 : 0;
     ms += owedRows * cost.proposeRowMs + cost.requestMs;
   }
@@ -59,7 +57,7 @@ export function mayExtend(
   now: number,
 ): boolean {
   if (demand.deadlineMs === null || !cost.measured) return true;
-  return now + cost.stepMs + owedBefore(demand, all, cost) + DEADLINE_SLACK_MS <= demand.deadlineMs;
+  return now + cost.stepMs + owedWork(all, cost) + DEADLINE_SLACK_MS <= demand.deadlineMs;
 }
 
 function wants(demand: RowDemand, all: readonly RowDemand[], cost: CostModel, now: number): number {
