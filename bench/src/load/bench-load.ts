@@ -45,7 +45,9 @@ async function runScheduler(
   cells: LoadCell[],
   /** Runs with the backend still up, straight to it (e.g. the same-request check). */
   afterCells: (url: string, headers: Record<string, string>) => Promise<void>,
-): Promise<number> {
+  /** The budgets to run; absent: from this backend's profile (the first run's, reused by the second). */
+  given?: number[],
+): Promise<{ single: number; budgets: number[] }> {
   const secret = randomBytes(32).toString("hex");
   const bearer = randomBytes(16).toString("hex");
   const adminToken = randomBytes(16).toString("hex");
@@ -59,9 +61,11 @@ async function runScheduler(
     // "Twice the single-candidate time", counted as the caller sees it: one candidate's predicted time plus
     // the network margin is the smallest budget the planner accepts; the second budget is twice that.
     const single = predictMs(backend.profile, "vhs", 1).total_ms;
-    const budgets = opts.budgets.map((b) =>
-      b === "400" ? 400 : 2 * minimumBudgetMs(backend.profile, "vhs", DEFAULT_NETWORK_MARGIN_MS),
-    );
+    const budgets =
+      given ??
+      opts.budgets.map((b) =>
+        b === "400" ? 400 : 2 * minimumBudgetMs(backend.profile, "vhs", DEFAULT_NETWORK_MARGIN_MS),
+      );
     const direct = {
       path: "direct" as const,
       url: `${backend.url}/v1/generate`,
@@ -120,7 +124,7 @@ async function runScheduler(
       }
     }
     await afterCells(direct.url, direct.headers);
-    return single;
+    return { single, budgets };
   } finally {
     await edge.close();
     await backend.stop();
@@ -135,8 +139,9 @@ export async function benchLoad(opts: LoadOptions): Promise<LoadResult> {
     budgets_ms: [],
     cell_seconds: opts.cellSeconds,
   };
-  result.single_candidate_ms.legacy = await runScheduler("legacy", 18_471, opts, cells, async () => {});
-  result.single_candidate_ms.batched = await runScheduler(
+  // Both schedulers run the same budgets: the second is taken from the first backend's profile.
+  const legacy = await runScheduler("legacy", 18_471, opts, cells, async () => {});
+  const batched = await runScheduler(
     "batched",
     18_472,
     opts,
@@ -145,7 +150,9 @@ export async function benchLoad(opts: LoadOptions): Promise<LoadResult> {
       result.same_request = await sameRequestUnderLoad(url, headers, 32);
       log(`load same request alone vs under 32 clients: ${JSON.stringify(result.same_request)}`);
     },
+    legacy.budgets,
   );
-  result.budgets_ms = [...new Set(cells.map((c) => c.budget_ms))];
+  result.single_candidate_ms = { legacy: legacy.single, batched: batched.single };
+  result.budgets_ms = legacy.budgets;
   return result;
 }
