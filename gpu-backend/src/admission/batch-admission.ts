@@ -18,11 +18,28 @@ interface Owed {
   deadlineMs: number | null;
   /** Predicted ms of its least work on a shared worker. */
   ms: number;
+  /** Epoch ms when it was admitted (a worker's report from before then does not include it). */
+  admittedAtMs: number;
 }
 
-/** For each entry (sorted by deadline): does its least work end before its deadline, given all before it? */
-function feasible(entries: readonly Owed[], now: number, workers: number, stepMs: number): boolean[] {
-  let ahead = 0;
+/** What a worker last said it still owes (with a result), and when. */
+interface WorkerReport {
+  owedMs: number;
+  atMs: number;
+}
+
+/**
+ * For each entry (sorted by deadline): does its least work end before its deadline, given all before it
+ * and `aheadMs` of work the workers already owe (their last report, due first)?
+ */
+function feasible(
+  entries: readonly Owed[],
+  now: number,
+  workers: number,
+  stepMs: number,
+  aheadMs: number,
+): boolean[] {
+  let ahead = aheadMs;
   return entries.map((entry) => {
     ahead += entry.ms;
     return (
@@ -44,6 +61,12 @@ export class BatchAdmission implements Scheduler {
   private readonly slowdown = new Slowdown();
   /** How long results take from a worker back to here; the worker aims that much before each deadline. */
   private readonly returnPath = new ReturnPath();
+  /**
+   * The latest worker report of owed work. Requests admitted since are added to it; requests admitted
+   * before are in it (as far as they still owe anything), so those that already ran their candidates no
+   * longer count. Every worker is taken to be loaded like the one that reported last.
+   */
+  private report: WorkerReport | undefined;
 
   constructor(
     /** Requests held beyond one full batch per worker; more are refused (a memory bound). */
@@ -79,10 +102,21 @@ export class BatchAdmission implements Scheduler {
     return this.owed.size;
   }
 
+  /** In-flight requests the last worker report does not cover (all of them without a report). */
+  private unreported(): Owed[] {
+    const since = this.report?.atMs ?? Number.NEGATIVE_INFINITY;
+    return [...this.owed].filter((entry) => entry.admittedAtMs >= since);
+  }
+
+  /** Ms of work the workers owe as of their last report (0 without one, or when nothing is in flight). */
+  private reportedMs(): number {
+    return this.report && this.owed.size > 0 ? this.report.owedMs : 0;
+  }
+
   /** Ms of owed work ahead of a new request with no deadline, per worker. */
   estimatedWaitMs(): number {
-    let total = 0;
-    for (const entry of this.owed) total += entry.ms;
+    let total = this.reportedMs() * this.workers;
+    for (const entry of this.unreported()) total += entry.ms;
     return total / this.workers;
   }
 
@@ -103,10 +137,12 @@ export class BatchAdmission implements Scheduler {
     const cost = this.costs();
     if (!cost.measured) return;
     const now = Date.now();
-    const before = [...this.owed].sort(byDeadline);
+    const reported = this.reportedMs() * this.workers;
+    const before = this.unreported().sort(byDeadline);
     const after = [...before, entry].sort(byDeadline);
-    const wasFine = new Map(before.map((e, i) => [e, feasible(before, now, this.workers, cost.stepMs)[i]]));
-    const isFine = feasible(after, now, this.workers, cost.stepMs);
+    const fineBefore = feasible(before, now, this.workers, cost.stepMs, reported);
+    const wasFine = new Map(before.map((e, i) => [e, fineBefore[i]]));
+    const isFine = feasible(after, now, this.workers, cost.stepMs, reported);
     after.forEach((e, i) => {
       const ok = isFine[i];
       if (ok) return;
@@ -138,7 +174,11 @@ export class BatchAdmission implements Scheduler {
       deadline === null
         ? null
         : deadline - (this.owed.size === 0 ? 0 : this.returnPath.ms) - DEFAULT_NETWORK_MARGIN_MS;
-    const entry: Owed = { deadlineMs: workerDeadline, ms: this.leastWorkMs(admission) };
+    const entry: Owed = {
+      deadlineMs: workerDeadline,
+      ms: this.leastWorkMs(admission),
+      admittedAtMs: Date.now(),
+    };
     try {
       this.check(entry);
     } catch (error) {
@@ -151,7 +191,10 @@ export class BatchAdmission implements Scheduler {
       .dispatch({ ...admission.job, deadlineMs: workerDeadline }, admission.signal)
       .then((result) => {
         if (result.slowdown !== undefined) this.slowdown.set(result.slowdown);
-        if (result.finishedAtMs !== undefined) this.returnPath.observe(Date.now() - result.finishedAtMs);
+        if (result.finishedAtMs !== undefined) {
+          this.returnPath.observe(Date.now() - result.finishedAtMs);
+          if (result.owedMs !== undefined) this.report = { owedMs: result.owedMs, atMs: result.finishedAtMs };
+        }
         return { result, queueMs: result.queueMs ?? 0 };
       })
       .finally(() => {

@@ -51,4 +51,6 @@ export interface GenerationResult {
   slowdown?: number;
   /** Epoch ms when the worker posted this result (the HTTP thread measures the way back from it). */
   finishedAtMs?: number;
+  /** Ms of work the worker still owed to its other requests when this result left it (batching). */
+  owedMs?: number;
 }

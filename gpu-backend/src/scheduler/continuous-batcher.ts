@@ -20,7 +20,7 @@ import type { EncodedPrompt } from "../pipeline/text-encode.js";
 import { JobTrace } from "../pipeline/trace.js";
 import type { CandidateScore, GenerationJob, GenerationResult } from "../pipeline/types.js";
 import type { CostModel } from "./cost-model.js";
-import { allocateRows, type RowDemand } from "./row-allocation.js";
+import { allocateRows, owedWork, type RowDemand } from "./row-allocation.js";
 import { Slowdown } from "./slowdown.js";
 
 export interface BatcherJob {
@@ -132,16 +132,7 @@ export class ContinuousBatcher {
       }
     }
     const cost = this.costs().withSlowdown(this.slowdown.factor);
-    const demands: RowDemand[] = [...this.active.values()].map((job) => ({
-      id: job.id,
-      have: job.candidates.length,
-      cap: job.job.n,
-      exact: job.job.exact,
-      deadlineMs: job.job.deadlineMs,
-      cancelled: job.cancelled,
-      needsText: job.prompt === undefined,
-    }));
-    const plan = allocateRows(demands, cost, Date.now());
+    const plan = allocateRows(this.demands(), cost, Date.now());
     const finishing = plan.finish.flatMap((id) => this.active.get(id) ?? []);
     finishing.sort((a, b) => (a.job.deadlineMs ?? Infinity) - (b.job.deadlineMs ?? Infinity));
     const chunk = cost.finishChunk;
@@ -153,6 +144,23 @@ export class ContinuousBatcher {
       return job?.prompt ? [{ job, count }] : [];
     });
     if (groups.length > 0) await this.propose(groups);
+  }
+
+  private demands(): RowDemand[] {
+    return [...this.active.values()].map((job) => ({
+      id: job.id,
+      have: job.candidates.length,
+      cap: job.job.n,
+      exact: job.job.exact,
+      deadlineMs: job.job.deadlineMs,
+      cancelled: job.cancelled,
+      needsText: job.prompt === undefined,
+    }));
+  }
+
+  /** Ms of work still owed to the requests on this worker now (reported with each result). */
+  private owedMs(): number {
+    return owedWork(this.demands(), this.costs().withSlowdown(this.slowdown.factor));
   }
 
   private async propose(groups: { job: Active; count: number }[]): Promise<void> {
@@ -234,9 +242,9 @@ export class ContinuousBatcher {
 
   private async answer(job: Active, images: HostTensor, row: number, finishMs: number): Promise<void> {
     try {
-      const encodeStart = performance.now();
+      // Not fed to the slowdown: encodes run side by side, so their wall time includes waiting for
+      // sharp's threads, which says nothing about how fast the graphs run.
       const image = await encodeImage(images, row, job.job.outputFormat, job.trace);
-      this.slowdown.observe(performance.now() - encodeStart, this.costs().imageEncodeMs);
       const best = job.best as NonNullable<Active["best"]>;
       const prompt = job.prompt as NonNullable<Active["prompt"]>;
       job.resolve({
@@ -258,6 +266,7 @@ export class ContinuousBatcher {
         queueMs: job.queueMs ?? 0,
         slowdown: this.slowdown.factor,
         finishedAtMs: Date.now(),
+        owedMs: this.owedMs(),
       });
     } catch (error) {
       this.onError(job, error);

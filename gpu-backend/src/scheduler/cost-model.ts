@@ -52,11 +52,6 @@ export class CostModel {
     return this.stage("finish", rows);
   }
 
-  /** Encoding one image (sharp, off the worker's thread). */
-  get imageEncodeMs(): number {
-    return this.stage("image_encode", 1);
-  }
-
   /** A candidate's share of a full propose batch. */
   get proposeRowMs(): number {
     return this.proposeMs(this.maxBatch) / this.maxBatch;
