@@ -40,7 +40,7 @@ const byDeadline = (a: RowDemand, b: RowDemand) =>
  * Milliseconds of work owed to the requests on this worker (their remaining minimum candidates and their
  * finishing, its own included): what must still fit, whoever runs first, before an extension may.
  */
-function owedWork(all: readonly RowDemand[], cost: CostModel): number {
+export function owedWork(all: readonly RowDemand[], cost: CostModel): number {
   let ms = 0;
   for (const other of all) {
     const owedRows = other.exact ? other.cap - other.have : other.have === 0 ? 1 : 0;
