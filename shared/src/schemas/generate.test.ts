@@ -74,8 +74,12 @@ describe("GenerateRequestSchema", () => {
     const withN = GenerateRequestSchema.safeParse({ prompt: "a fox", n: 4, max_n: 8 });
     expect(withN.success).toBe(false);
     expect(withN.error?.issues.map((i) => i.path.join("."))).toContain("max_n");
-    expect(GenerateRequestSchema.safeParse({ prompt: "a fox", budget_ms: 400, max_n: 65 }).success).toBe(false);
-    expect(GenerateRequestSchema.safeParse({ prompt: "a fox", budget_ms: 400, max_n: 0 }).success).toBe(false);
+    expect(GenerateRequestSchema.safeParse({ prompt: "a fox", budget_ms: 400, max_n: 65 }).success).toBe(
+      false,
+    );
+    expect(GenerateRequestSchema.safeParse({ prompt: "a fox", budget_ms: 400, max_n: 0 }).success).toBe(
+      false,
+    );
   });
 
   it("allows verifier none with n 1 or with a budget", () => {
