@@ -1,6 +1,7 @@
 // Probes and metrics: GET /healthz (the process answers), GET /readyz (bundle loaded, warm, profiled, not
 // draining), GET /metrics (Prometheus text).
 
+import { healthzRoute, honoPath, metricsRoute, readyzRoute } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AdmissionQueue } from "../admission/admission-queue.js";
 import type { BackendState } from "../backend-state.js";
@@ -14,10 +15,10 @@ export function registerHealth(
   metrics: BackendMetrics,
 ) {
   // The edge ranks backends by queue_depth + in_flight from here (edge/src/backends/backend-status.ts).
-  app.get("/healthz", (c) =>
+  app.on(healthzRoute.method, honoPath(healthzRoute), (c) =>
     c.json({ status: "ok", phase: state.phase, queue_depth: admission.depth, in_flight: admission.inFlight }),
   );
-  app.get("/readyz", (c) => {
+  app.on(readyzRoute.method, honoPath(readyzRoute), (c) => {
     const ready = state.phase === "ready";
     const body = {
       ready,
@@ -28,7 +29,7 @@ export function registerHealth(
     };
     return c.json(body, ready ? 200 : 503);
   });
-  app.get("/metrics", async (c) => {
+  app.on(metricsRoute.method, honoPath(metricsRoute), async (c) => {
     metrics.queueDepth.set(admission.depth);
     metrics.inFlight.set(admission.inFlight);
     return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
