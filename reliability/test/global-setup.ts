@@ -1,5 +1,6 @@
 // Before the suite: compile the backend (its worker threads run dist/) and bundle the edge Worker into our
-// own file. After it: merge the per-file sections into bench/results/reliability.json.
+// own file. After it: merge the per-file sections into the results file (see results.ts: the committed
+// record only when the run was started to record).
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { buildWorker } from "../../edge/src/local/build-worker.js";
