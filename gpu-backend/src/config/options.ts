@@ -1,5 +1,5 @@
 // Every operator-facing setting of the backend: one table gives the flag, the env var, the default and
-// the help line, so `--help`, the README and the parser cannot drift apart.
+// the help line; --help is built from it and options.test.ts checks the README's table against it.
 
 import { BACKEND_ROUTES } from "@tinyscale/shared";
 import { isLogLevel, type LogLevel } from "../log/logger.js";
