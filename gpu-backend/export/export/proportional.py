@@ -4,7 +4,7 @@ Gemma 2.1 TFLOP); `python -m export.flops --config proportional` prints the coun
 
 from __future__ import annotations
 
-from .configs import BundleConfig
+from .bundle_config import BundleConfig
 
 _BLOCKS = ["ResBlock", "ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock", "EfficientViTBlock"]
 
