@@ -3,13 +3,14 @@
 // record only when the run was started to record).
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { buildWorker } from "../../edge/src/local/build-worker.js";
 import { EDGE_BUNDLE, REPO_ROOT } from "../src/paths.js";
 import { clearSections, mergeResults, mode } from "../src/results.js";
 
 export default async function setup(): Promise<() => void> {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   execFileSync(process.execPath, [tsc, "-b", "gpu-backend", "edge"], { cwd: REPO_ROOT, stdio: "inherit" });
+  // Imported once built: the edge package's entry is its build output.
+  const { buildWorker } = await import("@tinyscale/edge");
   await buildWorker(EDGE_BUNDLE);
   clearSections();
   return () => {
