@@ -6,15 +6,13 @@ import ts from "typescript";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 
-/** The workspaces whose modules are checked, with the folders that hold their code. */
-export const WORKSPACES = [
-  "shared",
-  "gpu-backend",
-  "edge",
-  "sdk",
-  "examples",
-  "bench",
-  "reliability",
+/**
+ * The folders whose modules are checked: the npm workspaces, and infra (tests of the deploy files, not a
+ * package of its own). Each keeps its code in the CODE_FOLDERS below.
+ */
+export const WORKSPACES: readonly string[] = [
+  ...(JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { workspaces: string[] })
+    .workspaces,
   "infra",
 ];
 const CODE_FOLDERS = ["src", "test", "scripts"];
