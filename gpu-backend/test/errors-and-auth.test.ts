@@ -1,7 +1,14 @@
 // Every bad input gets its code from shared's closed set in shared's error shape; unsigned, wrongly signed,
 // stale and replayed requests get 401; the bearer token is checked in constant time.
 
-import { allowedMethods, BACKEND_ROUTES, ErrorBodySchema, routeKey } from "@tinyscale/shared";
+import {
+  allowedMethods,
+  BACKEND_ROUTES,
+  ErrorBodySchema,
+  HealthSchema,
+  ReadinessSchema,
+  routeKey,
+} from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate, SECRET, signed, startTestBackend, type TestBackend, TOKEN } from "./helpers.js";
 
@@ -85,6 +92,11 @@ describe("bad input", () => {
 
   it("serves exactly the route table: every route listed has a handler, no handler is unlisted", () => {
     expect(backend.servedRoutes().sort()).toEqual(BACKEND_ROUTES.map(routeKey).sort());
+  });
+
+  it("answers its probes in the shapes the route table declares", async () => {
+    expect(HealthSchema.parse(await (await fetch(`${backend.url}/healthz`)).json()).status).toBe("ok");
+    expect(ReadinessSchema.parse(await (await fetch(`${backend.url}/readyz`)).json()).ready).toBe(true);
   });
 
   it("any method a path does not serve → 405 with Allow listing the route table's methods", async () => {

@@ -1,7 +1,14 @@
 // Probes and metrics: GET /healthz (the process answers), GET /readyz (bundle loaded, warm, profiled, not
 // draining), GET /metrics (Prometheus text).
 
-import { healthzRoute, honoPath, metricsRoute, readyzRoute } from "@tinyscale/shared";
+import {
+  type Health,
+  healthzRoute,
+  honoPath,
+  metricsRoute,
+  type Readiness,
+  readyzRoute,
+} from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AdmissionQueue } from "../admission/admission-queue.js";
 import type { BackendState } from "../backend-state.js";
@@ -15,12 +22,18 @@ export function registerHealth(
   metrics: BackendMetrics,
 ) {
   // The edge ranks backends by queue_depth + in_flight from here (edge/src/backends/backend-status.ts).
-  app.on(healthzRoute.method, honoPath(healthzRoute), (c) =>
-    c.json({ status: "ok", phase: state.phase, queue_depth: admission.depth, in_flight: admission.inFlight }),
-  );
+  app.on(healthzRoute.method, honoPath(healthzRoute), (c) => {
+    const body: Health = {
+      status: "ok",
+      phase: state.phase,
+      queue_depth: admission.depth,
+      in_flight: admission.inFlight,
+    };
+    return c.json(body);
+  });
   app.on(readyzRoute.method, honoPath(readyzRoute), (c) => {
     const ready = state.phase === "ready";
-    const body = {
+    const body: Readiness = {
       ready,
       phase: state.phase,
       model: state.manifest.bundle_id,

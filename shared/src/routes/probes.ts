@@ -9,6 +9,8 @@ export const HealthSchema = z.object({
   in_flight: z.number().int().nonnegative(),
 });
 
+export type Health = z.infer<typeof HealthSchema>;
+
 export const ReadinessSchema = z.object({
   ready: z.boolean(),
   phase: z.string(),
@@ -16,6 +18,8 @@ export const ReadinessSchema = z.object({
   queue_depth: z.number().int().nonnegative(),
   in_flight: z.number().int().nonnegative(),
 });
+
+export type Readiness = z.infer<typeof ReadinessSchema>;
 
 export const healthzRoute = createRoute({
   method: "get",
