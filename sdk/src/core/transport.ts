@@ -1,6 +1,6 @@
 // Sends one logical API call: ky builds and sends each attempt, this loop owns timeouts, aborts and retries
 // (ky's own retry is off: it skips POST and has no Idempotency-Key, and one loop is easier to reason about).
-import ky, { type KyInstance } from "ky";
+import ky, { type KyInstance, NetworkError } from "ky";
 import { newIdempotencyKey } from "../internal/idempotency-key.js";
 import { sleep as realSleep, type SleepFunction } from "../internal/sleep.js";
 import {
@@ -71,7 +71,9 @@ export class Transport {
   constructor(config: TransportConfig) {
     this.#config = config;
     this.#ky = ky.create({
-      prefixUrl: config.baseURL,
+      // ky's `prefix` (was `prefixUrl`) joins by string, so a base URL's path (e.g. a proxy's /tinyscale)
+      // stays in front of every call path, as it would not under URL resolution (`baseUrl`).
+      prefix: config.baseURL,
       retry: 0,
       timeout: false,
       throwHttpErrors: false,
@@ -127,7 +129,7 @@ export class Transport {
     };
     if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
     try {
-      const response = await this.#ky(spec.path.replace(/^\//, ""), {
+      const response = await this.#ky(spec.path, {
         method: spec.method,
         headers,
         signal,
@@ -143,7 +145,9 @@ export class Transport {
           requestId: response.headers.get("x-request-id"),
         },
       };
-    } catch (cause) {
+    } catch (thrown) {
+      // ky 2 wraps fetch's own failure in a NetworkError; callers get fetch's error as the cause, as before.
+      const cause = thrown instanceof NetworkError ? thrown.cause : thrown;
       if (userSignal?.aborted) return { kind: "error", error: new APIUserAbortError(cause) };
       if (timeoutController.signal.aborted)
         return { kind: "error", error: new APITimeoutError(timeoutMs, cause) };
