@@ -1,6 +1,6 @@
 // Sends one logical API call: ky builds and sends each attempt, this loop owns timeouts, aborts and retries
 // (ky's own retry is off: it skips POST and has no Idempotency-Key, and one loop is easier to reason about).
-import ky, { type KyInstance, NetworkError } from "ky";
+import ky, { type KyInstance } from "ky";
 import { newIdempotencyKey } from "../internal/idempotency-key.js";
 import { sleep as realSleep, type SleepFunction } from "../internal/sleep.js";
 import {
@@ -147,7 +147,7 @@ export class Transport {
       };
     } catch (thrown) {
       // ky 2 wraps fetch's own failure in a NetworkError; callers get fetch's error as the cause, as before.
-      const cause = thrown instanceof NetworkError ? thrown.cause : thrown;
+      const cause = thrown instanceof Error && thrown.name === "NetworkError" ? thrown.cause : thrown;
       if (userSignal?.aborted) return { kind: "error", error: new APIUserAbortError(cause) };
       if (timeoutController.signal.aborted)
         return { kind: "error", error: new APITimeoutError(timeoutMs, cause) };
