@@ -9,9 +9,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWorker } from "../src/local/build-worker.js";
 import { LOCAL_COMPATIBILITY_DATE } from "../src/local/start-local-edge.js";
 
 const PREVIOUS_DATE = "2026-04-01";
@@ -48,18 +49,7 @@ describe("an error thrown in a Durable Object, seen by the Worker over RPC", () 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), "tinyscale-compat-"));
     const outfile = join(scratch, "rpc-error-worker.js");
-    await build({
-      entryPoints: [new URL("fixtures/rpc-error-worker.ts", import.meta.url).pathname],
-      outfile,
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      mainFields: ["module", "main"],
-      conditions: ["workerd", "worker", "import", "default"],
-      external: ["cloudflare:*"],
-      logLevel: "warning",
-    });
+    await buildWorker(outfile, fileURLToPath(new URL("fixtures/rpc-error-worker.ts", import.meta.url)));
     script = readFileSync(outfile, "utf8");
   });
   afterAll(async () => {

@@ -8,17 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type LocalEdge, startLocalEdge } from "@tinyscale/edge";
-import { type RunningBackend, startBackend } from "@tinyscale/gpu-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tarballProblems } from "../scripts/check-tarball.js";
-import { TinyscaleAdmin } from "../src/admin.js";
+import { type LocalStack, startLocalStack } from "./helpers/local-stack.js";
 
 const run = promisify(execFile);
 const SDK_DIR = fileURLToPath(new URL("..", import.meta.url));
-const TINY_BUNDLE = process.env.TINYSCALE_TEST_BUNDLE ?? join(SDK_DIR, "..", "gpu-backend", "models", "tiny");
-const SIGNING_SECRET = "publish-signing-secret-0123456789ab";
-const ADMIN_TOKEN = "publish-admin-token-0123456789abcd";
 const TSC = createRequire(import.meta.url)
   .resolve("@typescript/native/package.json")
   .replace(/package\.json$/, "bin/tsc");
@@ -50,9 +45,7 @@ export = pending;\n`,
 
 let scratch: string;
 let tarball: string;
-let backend: RunningBackend;
-let edge: LocalEdge;
-let apiKey: string;
+let stack: LocalStack;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "tinyscale-publish-"));
@@ -61,23 +54,7 @@ beforeAll(async () => {
   const packing = run(process.execPath, [TSC, "-b", SDK_DIR]).then(() =>
     run("npm", ["pack", "--ignore-scripts", "--pack-destination", scratch], { cwd: SDK_DIR }),
   );
-  backend = await startBackend({
-    port: 0,
-    host: "127.0.0.1",
-    bundle: TINY_BUNDLE,
-    signingSecret: SIGNING_SECRET,
-    profileRuns: 1,
-    intraOpThreads: 1,
-    workers: 1,
-    logLevel: "error",
-  });
-  edge = await startLocalEdge({
-    backends: [backend.url],
-    signingSecret: SIGNING_SECRET,
-    adminToken: ADMIN_TOKEN,
-  });
-  const admin = new TinyscaleAdmin({ adminToken: ADMIN_TOKEN, baseURL: edge.url });
-  apiKey = (await admin.createKey({ name: "publish test", environment: "test" })).key;
+  stack = await startLocalStack("publish test");
 
   const packed = (await packing).stdout.trim().split("\n").at(-1) ?? "";
   tarball = join(scratch, packed);
@@ -96,15 +73,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await edge?.close();
-  await backend?.close();
+  await stack?.close();
   if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
 });
 
 function inScratch(file: string, args: string[]) {
   return run(process.execPath, [file, ...args], {
     cwd: scratch,
-    env: { ...process.env, TINYSCALE_API_KEY: apiKey, TINYSCALE_BASE_URL: edge.url },
+    env: { ...process.env, TINYSCALE_API_KEY: stack.apiKey, TINYSCALE_BASE_URL: stack.edge.url },
   });
 }
 
