@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ensures a Node.js of the version in .nvmrc (24 LTS) and prints the directory holding its `node`.
-# A machine whose node is already 24 or newer is used as is. Otherwise the official Node binary is
+# A machine whose node satisfies package.json's engines (>=24.11) is used as is. Otherwise the official Node binary is
 # taken from the npm registry (package node-<os>-<arch>, the same build as nodejs.org) and unpacked
 # into a cache outside the clone, keyed by version, so a fresh clone on an older machine needs only
 # an npm that can reach the registry. Use it as: PATH="$(bash scripts/ensure-node.sh):$PATH".
@@ -9,12 +9,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 want="$(tr -d '[:space:]v' <"$root/.nvmrc")"
 want_major="${want%%.*}"
 
-if command -v node >/dev/null 2>&1; then
-  have_major="$(node -p 'process.versions.node.split(".")[0]')"
-  if [ "$have_major" -ge "$want_major" ]; then
-    dirname "$(command -v node)"
-    exit 0
-  fi
+# The floor from engines.node (">=24.11"), compared part by part with the machine's version.
+floor="$(sed -n 's/.*"node": *">=\([0-9.]*\)".*/\1/p' "$root/package.json" | head -1)"
+if command -v node >/dev/null 2>&1 &&
+  node -e 'const [a, b] = [process.versions.node, process.argv[1]].map((v) => v.split(".").map(Number));
+    const i = a.findIndex((x, k) => x !== (b[k] ?? 0));
+    process.exit(i === -1 || a[i] > (b[i] ?? 0) ? 0 : 1);' "${floor:-$want_major}" 2>/dev/null; then
+  dirname "$(command -v node)"
+  exit 0
 fi
 
 case "$(uname -s)" in
