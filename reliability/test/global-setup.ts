@@ -7,7 +7,10 @@ import { EDGE_BUNDLE, REPO_ROOT } from "../src/paths.js";
 import { clearSections, mergeResults, mode } from "../src/results.js";
 
 export default async function setup(): Promise<() => void> {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  // TypeScript 7 (the native tsc, package alias @typescript/native) exports no bin path: tsc sits beside its package.json.
+  const tsc = createRequire(import.meta.url)
+    .resolve("@typescript/native/package.json")
+    .replace(/package\.json$/, "bin/tsc");
   execFileSync(process.execPath, [tsc, "-b", "gpu-backend", "edge"], { cwd: REPO_ROOT, stdio: "inherit" });
   // Imported once built: the edge package's entry is its build output.
   const { buildWorker } = await import("@tinyscale/edge");

@@ -72,7 +72,9 @@ export class Transport {
   constructor(config: TransportConfig) {
     this.#config = config;
     this.#ky = ky.create({
-      prefixUrl: config.baseURL,
+      // ky's `prefix` (was `prefixUrl`) joins by string, so a base URL's path (e.g. a proxy's /tinyscale)
+      // stays in front of every call path, as it would not under URL resolution (`baseUrl`).
+      prefix: config.baseURL,
       retry: 0,
       timeout: false,
       throwHttpErrors: false,
@@ -128,7 +130,7 @@ export class Transport {
     };
     if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
     try {
-      const response = await this.#ky(spec.path.replace(/^\//, ""), {
+      const response = await this.#ky(spec.path, {
         method: spec.method,
         headers,
         signal,
@@ -144,7 +146,9 @@ export class Transport {
           requestId: response.headers.get("x-request-id"),
         },
       };
-    } catch (cause) {
+    } catch (thrown) {
+      // ky 2 wraps fetch's own failure in a NetworkError; callers get fetch's error as the cause, as before.
+      const cause = thrown instanceof Error && thrown.name === "NetworkError" ? thrown.cause : thrown;
       if (userSignal?.aborted) return { kind: "error", error: new APIUserAbortError(cause) };
       if (timeoutController.signal.aborted)
         return { kind: "error", error: new APITimeoutError(timeoutMs, cause) };
