@@ -23,8 +23,10 @@ function appValidatingWith(routeUnderTest: typeof generateRoute | typeof revokeK
     },
   });
   // The handler only answers that validation let the request through; what it received is not checked.
-  if (routeUnderTest === generateRoute) app.openapi(generateRoute, (c) => c.body(null, 204));
-  else app.openapi(revokeKeyRoute, (c) => c.body(null, 204));
+  // 204 is no documented answer of these routes, hence the casts: only the validation is under test.
+  const passed = (c: { body: (data: null, status: 204) => Response }) => c.body(null, 204) as never;
+  if (routeUnderTest === generateRoute) app.openapi(generateRoute, passed);
+  else app.openapi(revokeKeyRoute, passed);
   return app;
 }
 
