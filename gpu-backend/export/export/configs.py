@@ -42,6 +42,12 @@ class BundleConfig:
     verifier_vocab_size: int = 512
     # token count of the verifier template prefix (prefix_ids is [1, prefix_len]); set from the tokenizer
     prefix_len: int = 54
+    # generator family (export.family): which upstream classes, sampler and text encoder the graphs wrap
+    family: str = "sana-sprint"
+    # bundle id when exported from released checkpoints (--weights); None keeps bundle_id
+    weights_bundle_id: str | None = None
+    # family-specific facts (e.g. the PixArt-DMD scheduler config), read by that family's modules
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def hidden_size(self) -> int:
@@ -49,7 +55,23 @@ class BundleConfig:
 
     @property
     def vae_compression(self) -> int:
-        return 2 ** (len(self.vae["decoder_block_out_channels"]) - 1)
+        # AutoencoderDC names its stages decoder_block_out_channels, AutoencoderKL block_out_channels
+        stages = self.vae.get("decoder_block_out_channels") or self.vae["block_out_channels"]
+        return 2 ** (len(stages) - 1)
+
+    @property
+    def latent_channels(self) -> int:
+        """Channels of the noise/latent (PixArt's out_channels is twice this: learned sigma)."""
+        return self.transformer["in_channels"]
+
+    @property
+    def patch_size(self) -> int:
+        return self.transformer.get("patch_size") or 1
+
+    @property
+    def tokens(self) -> int:
+        """Image tokens of h_ℓ*: latent pixels ÷ patch_size²."""
+        return (self.latent_size // self.patch_size) ** 2
 
     @property
     def image_size(self) -> int:
@@ -116,6 +138,7 @@ def _real() -> BundleConfig:
     return BundleConfig(
         name="real",
         bundle_id="real-shape",
+        weights_bundle_id="sana-sprint-vhs",
         # SanaSprint_1600M_P1_D20 (diffusers scripts/convert_sana_to_diffusers.py)
         transformer=dict(
             in_channels=32, out_channels=32, num_attention_heads=70, attention_head_dim=32, num_layers=20,
@@ -172,7 +195,17 @@ def _proportional() -> BundleConfig:
     return proportional_config()
 
 
+def _pixart(name: str):
+    def build() -> BundleConfig:
+        from .pixart_configs import PIXART_CONFIGS
+
+        return PIXART_CONFIGS[name]()
+
+    return build
+
+
 _BUILDERS = {"tiny": _tiny, "real": _real, "proportional": _proportional}
+_BUILDERS.update({name: _pixart(name) for name in ("pixart-tiny", "pixart-real")})
 CONFIG_NAMES = tuple(_BUILDERS)
 
 
