@@ -3,6 +3,7 @@ for the transformer, the scheduler and the SD VAE, transformers' T5 encoder, and
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import torch
@@ -50,7 +51,7 @@ def _scheduler(root: Path) -> dict:
     config = DDPMScheduler.load_config(str(folder))
     if config.get("_class_name", "DDPMScheduler") != "DDPMScheduler":
         raise WeightsError(f"{folder}: {config['_class_name']} is not the DDPMScheduler the DMD pipeline uses")
-    known = set(DDPMScheduler.__init__.__code__.co_varnames)
+    known = set(inspect.signature(DDPMScheduler.__init__).parameters) - {"self"}
     return {k: v for k, v in config.items() if not k.startswith("_") and k in known}
 
 
