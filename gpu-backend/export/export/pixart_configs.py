@@ -3,7 +3,7 @@ diffusers PixArtTransformer2DModel, the SD VAE AutoencoderKL f8, transformers' T
 
 from __future__ import annotations
 
-from .configs import BundleConfig
+from .configs import BundleConfig, get_config
 
 # The one-step sampler of the released demo (PixArt-sigma app/app_pixart_dmd.py): PixArtAlphaPipeline with
 # DDPMScheduler.from_pretrained(<DMD checkpoint>, subfolder="scheduler"), timesteps=[400], num_inference_steps=1,
@@ -18,19 +18,8 @@ DEFAULT_SCHEDULER = dict(
     prediction_type="epsilon", clip_sample=False,
 )
 
-_TINY_VERIFIER = dict(
-    vocab_size=512, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
-    num_key_value_heads=2, max_position_embeddings=512, rms_norm_eps=1e-6, tie_word_embeddings=True,
-    rope_parameters={"rope_type": "default", "rope_theta": 1000000.0},
-    initializer_range=0.1,  # wide enough that tiny scores differ visibly between candidates
-)
-_TINY_CLIP = dict(
-    hidden_size=32, intermediate_size=64, projection_dim=32, num_hidden_layers=3, num_attention_heads=2,
-    image_size=32, patch_size=8, hidden_act="quick_gelu",
-)
-
-
 def pixart_tiny() -> BundleConfig:
+    sana_tiny = get_config("tiny")  # the same toy verifier and CLIP tower as the SANA tiny bundle
     return BundleConfig(
         name="pixart-tiny",
         bundle_id="pixart-tiny",
@@ -55,8 +44,8 @@ def pixart_tiny() -> BundleConfig:
             relative_attention_max_distance=32, dropout_rate=0.0, layer_norm_epsilon=1e-6, feed_forward_proj="gated-gelu",
             pad_token_id=0, eos_token_id=1, tie_word_embeddings=False, initializer_factor=1.0,
         ),
-        verifier=dict(_TINY_VERIFIER),
-        clip=dict(_TINY_CLIP),
+        verifier=sana_tiny.verifier,
+        clip=sana_tiny.clip,
         split_layer=1,
         latent_size=8,
         text_max_length=24,  # PixArt keeps every T5 position: output_length = max_length
