@@ -96,3 +96,31 @@ def test_missing_scheduler_and_bad_t5_are_clear_errors(pixart_checkpoint):
     save_file(state, str(file), metadata={"format": "pt"})
     with pytest.raises(WeightsError, match="missing keys"):
         load_pixart_upstream(get_config("pixart-tiny"), root)
+
+
+def test_fresh_export_reproduces_the_committed_serving_graphs(tmp_path):
+    """`python -m export --config pixart-tiny` (the vhs-mode graphs, numeric checks on) gives the committed files'
+    outputs and the same tokenizers."""
+    import numpy as np
+
+    from export.bundle import export_bundle
+    from export.check import session
+    from export.examples import example_inputs
+
+    graphs = ("text_encoder", "propose", "finish")
+    rows = export_bundle("pixart-tiny", tmp_path, graphs=graphs, progress=False)
+    assert all(r.load_ok and r.max_rel_error <= (1 / 255 + 1e-9 if r.graph == "finish" else 1e-4) for r in rows), rows
+    for name in ("text_tokenizer.json", "verifier_tokenizer.json"):
+        assert (tmp_path / name).read_bytes() == (BUNDLE / name).read_bytes()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    committed = json.loads((BUNDLE / "manifest.json").read_text())
+    assert manifest["generator"] == committed["generator"] and manifest["text_encoder"] == committed["text_encoder"]
+    cfg = get_config("pixart-tiny")
+    cfg.prefix_len = manifest["graphs"]["propose"]["inputs"][3]["shape"][1]
+    for graph in graphs:
+        feeds = {k: v.numpy() for k, v in example_inputs(cfg, graph, batch=3, seed=99, suffix_len=5).items()}
+        for a, b in zip(session(tmp_path / f"{graph}.onnx").run(None, feeds), session(BUNDLE / f"{graph}.onnx").run(None, feeds)):
+            if a.dtype == np.uint8:
+                assert np.abs(a.astype(int) - b.astype(int)).max() <= 1, graph
+            else:
+                np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=graph)
