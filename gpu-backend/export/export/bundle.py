@@ -16,10 +16,10 @@ from tqdm import tqdm
 from .check import CheckResult, check_graph, session
 from .configs import VHS_PREFIX, BundleConfig, get_config
 from .examples import example_inputs, graph_signature
+from .family import family_of
 from .manifest import build_manifest, write_manifest
 from .onnx_io import export_graph
 from .pipeline import DTYPES, GRAPH_NAMES, build_modules
-from .family import family_of
 from .tokenizer_files import build_verifier_tokenizer
 
 

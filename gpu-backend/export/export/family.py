@@ -36,10 +36,13 @@ def _sana() -> GeneratorFamily:
     from .generator import GUIDANCE_SCALE, MAX_TIMESTEP, SIGMA_DATA, SanaSplit, build_transformer
     from .text_encoder import TextEncoder, build_text_encoder
     from .tokenizer_files import build_text_tokenizer
-    from .weights import load_upstream
+    from .weights import WeightsError, load_upstream
 
     def copy_text(weights: Path, path: Path) -> None:
-        shutil.copyfile(weights / "tokenizer" / "tokenizer.json", path)
+        source = weights / "tokenizer" / "tokenizer.json"
+        if not source.exists():
+            raise WeightsError(f"{source}: missing (the Gemma tokenizer)")
+        shutil.copyfile(source, path)
 
     return GeneratorFamily(
         name="sana-sprint",

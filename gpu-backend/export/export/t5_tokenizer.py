@@ -58,8 +58,13 @@ def copy_t5_tokenizer(folder: Path, path: Path) -> None:
         return
     from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(str(folder))
-    backend = getattr(tokenizer, "backend_tokenizer", None) or getattr(tokenizer, "_tokenizer", None)
+    from .weights import WeightsError
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    except Exception as err:  # missing files, or sentencepiece/protobuf absent for spiece.model
+        raise WeightsError(f"{folder}: no tokenizer.json and the T5 tokenizer could not be converted ({err})") from err
+    backend = getattr(tokenizer, "backend_tokenizer", None)
     if backend is None:
-        raise ValueError(f"{folder}: the T5 tokenizer could not be converted to tokenizer.json")
+        raise WeightsError(f"{folder}: {type(tokenizer).__name__} has no tokenizers backend to write tokenizer.json from")
     backend.save(str(path))
