@@ -1,11 +1,14 @@
 """Named bundle configurations: the upstream classes' constructor arguments for each bundle size.
-tiny = toy widths for CPU tests, proportional = CPU-sized with the real pipeline's FLOP ratios, real = SANA-Sprint 1.6B."""
+tiny = toy widths for CPU tests, proportional = CPU-sized with the real pipeline's FLOP ratios, real = SANA-Sprint 1.6B;
+pixart-tiny and pixart-real are the PixArt-α-DMD bundles (pixart_configs.py)."""
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from typing import Any
+
+from .bundle_config import BundleConfig
+from .pixart_configs import pixart_real, pixart_tiny
+from .proportional import proportional_config
 
 # The VHS verifier's prompt (aimagelab/VHS LatentGemmaVerifier.build_message) wrapped in the stock
 # Qwen2.5 chat template; `<image>` splits it into the prefix and the suffix the backend tokenizes.
@@ -19,63 +22,6 @@ VHS_SUFFIX = (
     " The given prompt is: {prompt}. Please consider the prompt and the image to make a decision and "
     "response directly with 'yes' or 'no'<|im_end|>\n<|im_start|>assistant\n"
 )
-
-
-@dataclass
-class BundleConfig:
-    name: str
-    bundle_id: str
-    transformer: dict[str, Any]  # diffusers SanaTransformer2DModel kwargs
-    vae: dict[str, Any]  # diffusers AutoencoderDC kwargs
-    text_encoder: dict[str, Any]  # transformers Gemma2Config kwargs
-    verifier: dict[str, Any]  # transformers Qwen2Config kwargs
-    clip: dict[str, Any]  # transformers CLIPVisionConfig kwargs
-    split_layer: int
-    latent_size: int  # latent h = w
-    text_max_length: int
-    text_output_length: int
-    complex_human_instruction: list[str] = field(default_factory=list)
-    max_batch: int = 16
-    clip_select_layer: int = -2  # LLaVA: penultimate layer, patch tokens only
-    # built tokenizers (tiny/proportional): vocabulary sizes the models are sized to
-    text_vocab_size: int = 384
-    verifier_vocab_size: int = 512
-    # token count of the verifier template prefix (prefix_ids is [1, prefix_len]); set from the tokenizer
-    prefix_len: int = 54
-    # generator family (export.family): which upstream classes, sampler and text encoder the graphs wrap
-    family: str = "sana-sprint"
-    # bundle id when exported from released checkpoints (--weights); None keeps bundle_id
-    weights_bundle_id: str | None = None
-    # family-specific facts (e.g. the PixArt-DMD scheduler config), read by that family's modules
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def hidden_size(self) -> int:
-        return self.transformer["num_attention_heads"] * self.transformer["attention_head_dim"]
-
-    @property
-    def vae_compression(self) -> int:
-        # AutoencoderDC names its stages decoder_block_out_channels, AutoencoderKL block_out_channels
-        stages = self.vae.get("decoder_block_out_channels") or self.vae["block_out_channels"]
-        return 2 ** (len(stages) - 1)
-
-    @property
-    def latent_channels(self) -> int:
-        """Channels of the noise/latent (PixArt's out_channels is twice this: learned sigma)."""
-        return self.transformer["in_channels"]
-
-    @property
-    def patch_size(self) -> int:
-        return self.transformer.get("patch_size") or 1
-
-    @property
-    def tokens(self) -> int:
-        """Image tokens of h_ℓ*: latent pixels ÷ patch_size²."""
-        return (self.latent_size // self.patch_size) ** 2
-
-    @property
-    def image_size(self) -> int:
-        return self.latent_size * self.vae_compression
 
 
 def _tiny() -> BundleConfig:
@@ -189,23 +135,17 @@ def _real() -> BundleConfig:
     )
 
 
-def _proportional() -> BundleConfig:
-    from .proportional import proportional_config
-
-    return proportional_config()
+def _pixart_tiny() -> BundleConfig:
+    return pixart_tiny(_tiny())  # the same toy verifier and CLIP tower as the SANA tiny bundle
 
 
-def _pixart(name: str):
-    def build() -> BundleConfig:
-        from .pixart_configs import PIXART_CONFIGS
-
-        return PIXART_CONFIGS[name]()
-
-    return build
-
-
-_BUILDERS = {"tiny": _tiny, "real": _real, "proportional": _proportional}
-_BUILDERS.update({name: _pixart(name) for name in ("pixart-tiny", "pixart-real")})
+_BUILDERS = {
+    "tiny": _tiny,
+    "real": _real,
+    "proportional": proportional_config,
+    "pixart-tiny": _pixart_tiny,
+    "pixart-real": pixart_real,
+}
 CONFIG_NAMES = tuple(_BUILDERS)
 
 

@@ -14,7 +14,9 @@ from torch import nn
 from . import graphs
 from .clip_encoder import ClipFeatures, build_clip
 from .configs import BundleConfig, get_config
+from .examples import example_inputs
 from .family import family_of
+from .upstream import Upstream
 from .verifier import Connector, HiddenNormalization, SplicedScorer, build_verifier_llm
 
 # diffusers warns on every `.to(dtype)` of a model built without from_pretrained; we cast on purpose
@@ -37,22 +39,6 @@ GRAPH_PARTS = {
     "ae_verify": ("llm", "ae_connector"),
 }
 PARTS = ("transformer", "vae", "text_encoder", "llm", "clip", "vhs_connector", "clip_connector", "ae_connector")
-
-
-@dataclass
-class Upstream:
-    """The upstream models and our own small modules, before fusion (None: not built)."""
-
-    transformer: nn.Module | None
-    vae: nn.Module | None
-    text_encoder: nn.Module | None
-    llm: nn.Module | None
-    clip: nn.Module | None
-    vhs_connector: Connector | None
-    clip_connector: Connector | None
-    ae_connector: Connector | None
-    hidden_mean: torch.Tensor
-    hidden_var: torch.Tensor
 
 
 @dataclass
@@ -165,8 +151,6 @@ def build_modules(
     mods = fuse(cfg, up, torch_dtype, yes_id, no_id)
     for module in mods.values():
         module.to(device=device)
-    from .examples import example_inputs
-
     result = Modules(cfg, torch_dtype, device, up, yes_id, no_id, mods)
     result.example = lambda graph, batch=1, seed=1: example_inputs(cfg, graph, batch, seed, device)
     return result

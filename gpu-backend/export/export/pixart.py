@@ -9,7 +9,7 @@ from diffusers import AutoencoderKL, PixArtTransformer2DModel
 from torch import nn
 from transformers import T5Config, T5EncoderModel
 
-from .configs import BundleConfig
+from .bundle_config import BundleConfig
 from .ddpm_one_step import DdpmOneStep
 from .decoder import to_uint8_hwc
 

@@ -3,7 +3,7 @@ diffusers PixArtTransformer2DModel, the SD VAE AutoencoderKL f8, transformers' T
 
 from __future__ import annotations
 
-from .configs import BundleConfig, get_config
+from .bundle_config import BundleConfig
 
 # The one-step sampler of the released demo (PixArt-sigma app/app_pixart_dmd.py): PixArtAlphaPipeline with
 # DDPMScheduler.from_pretrained(<DMD checkpoint>, subfolder="scheduler"), timesteps=[400], num_inference_steps=1,
@@ -18,8 +18,8 @@ DEFAULT_SCHEDULER = dict(
     prediction_type="epsilon", clip_sample=False,
 )
 
-def pixart_tiny() -> BundleConfig:
-    sana_tiny = get_config("tiny")  # the same toy verifier and CLIP tower as the SANA tiny bundle
+def pixart_tiny(sana_tiny: BundleConfig) -> BundleConfig:
+    """Takes the SANA tiny config, whose toy verifier and CLIP tower the PixArt tiny bundle shares."""
     return BundleConfig(
         name="pixart-tiny",
         bundle_id="pixart-tiny",
@@ -105,5 +105,3 @@ def pixart_real() -> BundleConfig:
         extra={"scheduler": dict(DEFAULT_SCHEDULER), "timestep": DMD_TIMESTEP, "guidance_scale": DMD_GUIDANCE_SCALE},
     )
 
-
-PIXART_CONFIGS = {"pixart-tiny": pixart_tiny, "pixart-real": pixart_real}

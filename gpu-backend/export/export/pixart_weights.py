@@ -10,7 +10,9 @@ import torch
 from diffusers import AutoencoderKL, DDPMScheduler, PixArtTransformer2DModel
 from transformers import CLIPVisionConfig, CLIPVisionModel, T5Config, T5EncoderModel
 
-from .configs import BundleConfig
+from .bundle_config import BundleConfig
+from .clip_encoder import build_clip
+from .upstream import Upstream
 from .verifier import Connector
 from .weights import WeightsError, _folder, _llava_qwen, _stats, load_strict, read_state_dict
 
@@ -55,11 +57,8 @@ def _scheduler(root: Path) -> dict:
     return {k: v for k, v in config.items() if not k.startswith("_") and k in known}
 
 
-def load_pixart_upstream(cfg: BundleConfig, root: Path):
+def load_pixart_upstream(cfg: BundleConfig, root: Path) -> Upstream:
     """Loads every model strictly and rewrites `cfg` from the checkpoints' own configs."""
-    from .clip_encoder import build_clip
-    from .pipeline import Upstream
-
     if not root.is_dir():
         raise WeightsError(f"--weights {root}: not a folder\n{LAYOUT}")
     for name in ("transformer", "vae", "text_encoder", "verifier"):

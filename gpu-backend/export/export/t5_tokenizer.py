@@ -9,8 +9,10 @@ import shutil
 from pathlib import Path
 
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+from transformers import AutoTokenizer
 
 from .tokenizer_files import _prompts
+from .weights import WeightsError
 
 T5_SPECIALS = ["<pad>", "</s>", "<unk>"]  # T5's ids 0, 1, 2
 
@@ -56,10 +58,6 @@ def copy_t5_tokenizer(folder: Path, path: Path) -> None:
     if (folder / "tokenizer.json").exists():
         shutil.copyfile(folder / "tokenizer.json", path)
         return
-    from transformers import AutoTokenizer
-
-    from .weights import WeightsError
-
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(folder))
     except Exception as err:  # missing files, or sentencepiece/protobuf absent for spiece.model
