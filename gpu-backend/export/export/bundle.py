@@ -16,10 +16,11 @@ from tqdm import tqdm
 from .check import CheckResult, check_graph, session
 from .configs import VHS_PREFIX, BundleConfig, get_config
 from .examples import example_inputs, graph_signature
+from .family import family_of
 from .manifest import build_manifest, write_manifest
 from .onnx_io import export_graph
 from .pipeline import DTYPES, GRAPH_NAMES, build_modules
-from .tokenizer_files import build_text_tokenizer, build_verifier_tokenizer
+from .tokenizer_files import build_verifier_tokenizer
 
 
 @dataclass
@@ -34,16 +35,17 @@ class GraphRow:
 
 def _tokenizers(cfg: BundleConfig, out: Path, weights: Path | None) -> tuple[int, int]:
     """Copies a checkpoint's tokenizers when --weights has them, else trains small ones; returns yes/no ids."""
-    text_src = weights / "tokenizer" / "tokenizer.json" if weights else None
+    family = family_of(cfg)
+    text_src = weights / "tokenizer" if weights else None
     verifier_src = weights / "verifier" / "tokenizer.json" if weights else None
-    if text_src and text_src.exists() and verifier_src and verifier_src.exists():
-        shutil.copyfile(text_src, out / "text_tokenizer.json")
+    if text_src and text_src.is_dir() and verifier_src and verifier_src.exists():
+        family.copy_text_tokenizer(weights, out / "text_tokenizer.json")
         shutil.copyfile(verifier_src, out / "verifier_tokenizer.json")
         tok = Tokenizer.from_file(str(verifier_src))
         yes, no = tok.encode("yes", add_special_tokens=False).ids, tok.encode("no", add_special_tokens=False).ids
         yes_id, no_id = yes[0], no[0]
     else:
-        build_text_tokenizer(cfg.text_vocab_size, cfg.complex_human_instruction, out / "text_tokenizer.json")
+        family.build_text_tokenizer(cfg, out / "text_tokenizer.json")
         ids = build_verifier_tokenizer(cfg.verifier_vocab_size, out / "verifier_tokenizer.json")
         yes_id, no_id = ids.yes_token_id, ids.no_token_id
     tok = Tokenizer.from_file(str(out / "verifier_tokenizer.json"))
@@ -74,8 +76,8 @@ def export_bundle(
 ) -> list[GraphRow]:
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     cfg = get_config(config, split_layer)
-    if weights is not None and cfg.name == "real":
-        cfg.bundle_id = "sana-sprint-vhs"
+    if weights is not None and cfg.weights_bundle_id:
+        cfg.bundle_id = cfg.weights_bundle_id
     out.mkdir(parents=True, exist_ok=True)
     yes_id, no_id = _tokenizers(cfg, out, weights)
     reference = build_modules(cfg, "fp32", "cpu", seed=seed, weights=weights, token_ids=(yes_id, no_id), graph_names=graphs)

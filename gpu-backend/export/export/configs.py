@@ -1,11 +1,13 @@
 """Named bundle configurations: the upstream classes' constructor arguments for each bundle size.
-tiny = toy widths for CPU tests, proportional = CPU-sized with the real pipeline's FLOP ratios, real = SANA-Sprint 1.6B."""
+tiny = toy widths for CPU tests, proportional = CPU-sized with the real pipeline's FLOP ratios, real = SANA-Sprint 1.6B;
+pixart-tiny and pixart-real are the PixArt-α-DMD bundles (pixart_configs.py)."""
 
 from __future__ import annotations
 
 import copy
 
 from .bundle_config import BundleConfig
+from .pixart_configs import pixart_real, pixart_tiny
 from .proportional import proportional_config
 
 # The VHS verifier's prompt (aimagelab/VHS LatentGemmaVerifier.build_message) wrapped in the stock
@@ -82,6 +84,7 @@ def _real() -> BundleConfig:
     return BundleConfig(
         name="real",
         bundle_id="real-shape",
+        weights_bundle_id="sana-sprint-vhs",
         # SanaSprint_1600M_P1_D20 (diffusers scripts/convert_sana_to_diffusers.py)
         transformer=dict(
             in_channels=32, out_channels=32, num_attention_heads=70, attention_head_dim=32, num_layers=20,
@@ -132,7 +135,17 @@ def _real() -> BundleConfig:
     )
 
 
-_BUILDERS = {"tiny": _tiny, "real": _real, "proportional": proportional_config}
+def _pixart_tiny() -> BundleConfig:
+    return pixart_tiny(_tiny())  # the same toy verifier and CLIP tower as the SANA tiny bundle
+
+
+_BUILDERS = {
+    "tiny": _tiny,
+    "real": _real,
+    "proportional": proportional_config,
+    "pixart-tiny": _pixart_tiny,
+    "pixart-real": pixart_real,
+}
 CONFIG_NAMES = tuple(_BUILDERS)
 
 

@@ -71,7 +71,7 @@ function knownDims(manifest: Manifest): Record<string, number> {
     w: g.latent_width,
     H: g.image_height,
     W: g.image_width,
-    hw: g.latent_height * g.latent_width,
+    hw: (g.latent_height / g.patch_size) * (g.latent_width / g.patch_size),
     hidden: g.hidden_size,
     max_length: manifest.text_encoder.max_length,
     output_length: manifest.text_encoder.output_length,
@@ -143,6 +143,12 @@ function checkTensors(
 
 /** Checks every graph entry of the manifest against the contract; throws BundleError naming the file. */
 export function checkManifestGraphs(manifestFile: string, manifest: Manifest): void {
+  const g = manifest.generator;
+  if (g.latent_height % g.patch_size !== 0 || g.latent_width % g.patch_size !== 0) {
+    throw new BundleError(
+      `${manifestFile}: generator latent ${g.latent_height}×${g.latent_width} is not a multiple of patch_size ${g.patch_size}`,
+    );
+  }
   const dims = knownDims(manifest);
   for (const required of MODE_GRAPHS.vhs) {
     if (!(required in manifest.graphs)) {

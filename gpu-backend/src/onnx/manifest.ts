@@ -28,11 +28,17 @@ export const ManifestSchema = z.object({
   bundle_id: z.string().min(1),
   dtype: z.enum(["fp32", "fp16"]),
   generator: z.object({
+    // Which generator family the graphs wrap. Nothing is run differently by family: where families differ
+    // (sampler, VAE scaling, text-encoder selection) the graphs carry it, and the shapes come from the fields
+    // below. Bundles written before the field existed are SANA-Sprint.
+    family: z.enum(["sana-sprint", "pixart-dmd"]).default("sana-sprint"),
     architecture: z.string(),
     num_layers: positiveInt,
     split_layer: z.number().int().nonnegative(),
     hidden_size: positiveInt,
     latent_channels: positiveInt,
+    /** DiT patch side: h_ℓ* has (latent_height / patch_size) · (latent_width / patch_size) tokens. */
+    patch_size: positiveInt.default(1),
     latent_height: positiveInt,
     latent_width: positiveInt,
     image_height: positiveInt,
