@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   not_found: 404,
   method_not_allowed: 405,
   idempotency_in_flight: 409,
+  revoked_key_immutable: 409,
   payload_too_large: 413,
   idempotency_mismatch: 422,
   rate_limited: 429,

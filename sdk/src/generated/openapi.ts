@@ -98,11 +98,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a key; its next request is refused */
+        /** Revoke a key: its next request is refused and it can no longer be changed. Revoking again answers the same record with the first `revoked_at`. */
         delete: operations["revokeKey"];
         options?: never;
         head?: never;
-        /** Change a key's name, limits, quota or expiry */
+        /** Change a key's name, limits, quota or expiry; a revoked key cannot be changed (409) */
         patch: operations["updateKey"];
         trace?: never;
     };
@@ -177,8 +177,8 @@ export interface components {
             };
         };
         /** @enum {string} */
-        ErrorCode: "invalid_request" | "invalid_json" | "budget_too_small" | "unsupported_size" | "missing_api_key" | "invalid_api_key" | "key_expired" | "invalid_signature" | "missing_admin_token" | "invalid_admin_token" | "quota_exceeded" | "key_revoked" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_in_flight" | "payload_too_large" | "idempotency_mismatch" | "rate_limited" | "concurrency_limited" | "internal_error" | "misconfigured" | "backend_error" | "overloaded" | "no_backend" | "deadline_exceeded";
-        /** @description Exactly one of `budget_ms` (the service picks n) or `n`. Unknown fields are rejected. */
+        ErrorCode: "invalid_request" | "invalid_json" | "budget_too_small" | "unsupported_size" | "missing_api_key" | "invalid_api_key" | "key_expired" | "invalid_signature" | "missing_admin_token" | "invalid_admin_token" | "quota_exceeded" | "key_revoked" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_in_flight" | "revoked_key_immutable" | "payload_too_large" | "idempotency_mismatch" | "rate_limited" | "concurrency_limited" | "internal_error" | "misconfigured" | "backend_error" | "overloaded" | "no_backend" | "deadline_exceeded";
+        /** @description Exactly one of `budget_ms` (the service picks n) or `n`; with `verifier: none`, n is 1. Unknown fields are rejected. */
         GenerateRequest: {
             /**
              * @description What to draw; 1–2000 characters after trimming.
@@ -214,7 +214,7 @@ export interface components {
              * @enum {string}
              */
             response_format: "b64_json" | "bytes";
-        };
+        } & (unknown | unknown);
         PlanResponse: {
             /** @description Candidates that fit the budget. */
             n: number;
@@ -381,6 +381,7 @@ export interface components {
              */
             revoked_at: string | null;
         };
+        /** @description At least one field to change. */
         UpdateKeyRequest: {
             name?: string;
             /** @description Requests per minute. */
@@ -487,7 +488,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still in flight. Codes: `idempotency_in_flight`. */
+            /** @description Conflict with the current state: a request with this Idempotency-Key still in flight, or a revoked key. Codes: `idempotency_in_flight`, `revoked_key_immutable`. */
             409: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -1208,6 +1209,17 @@ export interface operations {
             };
             /** @description Not found. Codes: `not_found`. */
             404: {
+                headers: {
+                    /** @description The request id, accepted from the caller or generated; on every log line. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the current state: a request with this Idempotency-Key still in flight, or a revoked key. Codes: `idempotency_in_flight`, `revoked_key_immutable`. */
+            409: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;

@@ -26,7 +26,7 @@ const STATUS_TEXT: Record<number, string> = {
   402: "Credits quota exhausted",
   403: "Key revoked or not allowed",
   404: "Not found",
-  409: "A request with this Idempotency-Key is still in flight",
+  409: "Conflict with the current state: a request with this Idempotency-Key still in flight, or a revoked key",
   413: "Body too large",
   422: "Idempotency-Key reused with a different body",
   429: "Rate, concurrency or quota limit reached",

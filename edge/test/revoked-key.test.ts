@@ -1,0 +1,61 @@
+// A revoked key is final: the admin API refuses to change it (409 revoked_key_immutable, the row untouched),
+// revoking again answers the first revocation, and the key itself is refused (403 key_revoked).
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  ADMIN_TOKEN,
+  errorCode,
+  SIGNING_SECRET,
+  startTestEdge,
+  type TestEdge,
+} from "./helpers/edge-fixture.js";
+import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.js";
+
+let backend: FakeBackend;
+let edge: TestEdge;
+
+beforeAll(async () => {
+  backend = await startFakeBackend(SIGNING_SECRET);
+  edge = await startTestEdge([backend.url]);
+});
+afterAll(async () => {
+  await edge?.close();
+  await backend?.close();
+});
+
+const patch = (id: string, body: unknown) =>
+  edge.fetch(`/admin/keys/${id}`, { method: "PATCH", key: ADMIN_TOKEN, body: JSON.stringify(body) });
+
+it("PATCH of a revoked key answers 409 revoked_key_immutable and changes nothing", async () => {
+  const created = await edge.createKey({ name: "to revoke", rpm: 10 });
+  const revoked = await edge.fetch(`/admin/keys/${created.id}`, { method: "DELETE", key: ADMIN_TOKEN });
+  expect(revoked.status).toBe(200);
+  const { revoked_at } = (await revoked.json()) as { revoked_at: string };
+
+  const refused = await patch(created.id, { rpm: 99, name: "changed" });
+  expect(refused.status).toBe(409);
+  expect(await errorCode(refused)).toBe("revoked_key_immutable");
+
+  const list = (await (await edge.fetch("/admin/keys", { key: ADMIN_TOKEN })).json()) as {
+    data: { id: string; rpm: number; name: string; revoked_at: string | null }[];
+  };
+  expect(list.data.find((key) => key.id === created.id)).toMatchObject({
+    rpm: 10,
+    name: "to revoke",
+    revoked_at,
+  });
+
+  const again = await edge.fetch(`/admin/keys/${created.id}`, { method: "DELETE", key: ADMIN_TOKEN });
+  expect(((await again.json()) as { revoked_at: string }).revoked_at).toBe(revoked_at);
+  const use = await edge.fetch("/v1/usage", { key: created.key });
+  expect(use.status).toBe(403);
+  expect(await errorCode(use)).toBe("key_revoked");
+});
+
+it("PATCH of a live key still applies, and an unknown id is still 404", async () => {
+  const created = await edge.createKey({ name: "live" });
+  const changed = await patch(created.id, { rpm: 7 });
+  expect(changed.status).toBe(200);
+  expect(((await changed.json()) as { rpm: number }).rpm).toBe(7);
+  const missing = await patch("key_missing", { rpm: 7 });
+  expect(missing.status).toBe(404);
+});
