@@ -230,7 +230,7 @@ describe("ConflictError and BadRequestError surface after the policy decides", (
   });
 
   it("a 400 is thrown at once", async () => {
-    const { tinyscale } = client(() => errorResponse(400, "budget_too_small"));
+    const { tinyscale } = client(() => errorResponse(400, "invalid_request"));
     await expect(tinyscale.plan({ budget_ms: 200 })).rejects.toBeInstanceOf(BadRequestError);
   });
 });

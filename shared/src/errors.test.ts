@@ -20,7 +20,7 @@ describe("error codes", () => {
     expect(errorStatus("deadline_exceeded")).toBe(504);
     expect(errorStatus("idempotency_in_flight")).toBe(409);
     expect(errorStatus("idempotency_mismatch")).toBe(422);
-    expect(errorStatus("budget_too_small")).toBe(400);
+    expect(errorStatus("budget_too_small")).toBe(422);
     for (const status of Object.values(ERROR_CODES)) expect(status >= 400 && status < 600).toBe(true);
   });
 

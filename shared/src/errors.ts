@@ -5,8 +5,9 @@
 export const ERROR_CODES = {
   invalid_request: 400,
   invalid_json: 400,
-  budget_too_small: 400,
-  unsupported_size: 400,
+  // Valid by the document, refused by what this deployment serves (its sizes, its minimum budget): 422.
+  budget_too_small: 422,
+  unsupported_size: 422,
   missing_api_key: 401,
   invalid_api_key: 401,
   key_expired: 401,

@@ -444,7 +444,7 @@ export interface operations {
                     "image/jpeg": string;
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -510,7 +510,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Idempotency-Key reused with a different body. Codes: `idempotency_mismatch`. */
+            /** @description Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body. Codes: `budget_too_small`, `unsupported_size`, `idempotency_mismatch`. */
             422: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -618,7 +618,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlanResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -653,6 +653,17 @@ export interface operations {
             };
             /** @description Body too large. Codes: `payload_too_large`. */
             413: {
+                headers: {
+                    /** @description The request id, accepted from the caller or generated; on every log line. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body. Codes: `budget_too_small`, `unsupported_size`, `idempotency_mismatch`. */
+            422: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
@@ -744,7 +755,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -842,7 +853,7 @@ export interface operations {
                     "application/json": components["schemas"]["ModelsResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -964,7 +975,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyListResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -1034,7 +1045,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreateKeyResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -1102,7 +1113,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyRecord"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -1185,7 +1196,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyRecord"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */

@@ -18,6 +18,6 @@ export const planRoute = createRoute({
       headers: RATE_LIMIT_HEADERS,
       content: { "application/json": { schema: PlanResponseSchema } },
     },
-    ...errorResponses([...API_KEY_ERRORS, 502, 503]),
+    ...errorResponses([...API_KEY_ERRORS, 422, 502, 503]),
   },
 });

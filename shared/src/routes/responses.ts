@@ -28,7 +28,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: "Not found",
   409: "Conflict with the current state: a request with this Idempotency-Key still in flight, or a revoked key",
   413: "Body too large",
-  422: "Idempotency-Key reused with a different body",
+  422: "Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body",
   429: "Rate, concurrency or quota limit reached",
   500: "Internal error",
   502: "The backend failed",
