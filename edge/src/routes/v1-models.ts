@@ -6,7 +6,7 @@ import type { AppEnv } from "../app-env.js";
 import { fetchModels } from "../backends/backend-status.js";
 import { noBackendError } from "../backends/no-backend.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
-import { rateLimitSnapshot } from "../middleware/rate-limit-snapshot.js";
+import { rateLimitToken } from "../middleware/rate-limit-token.js";
 
 function merge(into: Map<string, Model>, model: Model): void {
   const known = into.get(model.id);
@@ -25,7 +25,7 @@ function merge(into: Map<string, Model>, model: Model): void {
 }
 
 export function registerV1Models(app: Hono<AppEnv>): void {
-  app.get("/v1/models", apiKeyAuth(), rateLimitSnapshot(), async function models(c) {
+  app.get("/v1/models", apiKeyAuth(), rateLimitToken(), async function models(c) {
     const services = c.get("services");
     const requestId = c.get("requestId");
     const ranked = await services.backends.ranked(requestId);

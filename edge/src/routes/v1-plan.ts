@@ -5,11 +5,11 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { noBackendError } from "../backends/no-backend.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
-import { rateLimitSnapshot } from "../middleware/rate-limit-snapshot.js";
+import { rateLimitToken } from "../middleware/rate-limit-token.js";
 import { readJsonBody } from "./read-json-body.js";
 
 export function registerV1Plan(app: Hono<AppEnv>): void {
-  app.post("/v1/plan", apiKeyAuth(), rateLimitSnapshot(), async function plan(c) {
+  app.post("/v1/plan", apiKeyAuth(), rateLimitToken(), async function plan(c) {
     const services = c.get("services");
     const { value: request } = await readJsonBody(c, PlanRequestSchema);
     const [backend] = await services.backends.ranked(c.get("requestId"));

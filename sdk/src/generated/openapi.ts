@@ -28,7 +28,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Plan a budget: how many candidates fit, with the predicted time. Free. */
+        /** Plan a budget: how many candidates fit, with the predicted time. Charges no credits; like every keyed request it spends one rate-limit token. */
         post: operations["plan"];
         delete?: never;
         options?: never;
@@ -429,9 +429,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description `GenerateMetadata` as JSON; only with `response_format: bytes`. */
                     "X-Tinyscale-Metadata"?: string;
@@ -526,9 +526,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -565,9 +565,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -608,9 +608,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     [name: string]: unknown;
                 };
@@ -678,9 +678,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -717,9 +717,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -745,9 +745,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     [name: string]: unknown;
                 };
@@ -804,9 +804,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -843,9 +843,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     [name: string]: unknown;
                 };
@@ -902,9 +902,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -941,9 +941,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;

@@ -11,8 +11,14 @@ export const REQUEST_ID_HEADERS = {
 
 export const RATE_LIMIT_HEADERS = {
   ...REQUEST_ID_HEADERS,
-  "RateLimit-Policy": stringHeader('IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`.'),
-  RateLimit: stringHeader('IETF draft form, e.g. `"rpm";r=59;t=1`.'),
+  "RateLimit-Policy": stringHeader(
+    'IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one ' +
+      '"rpm" token; a generation also spends credits.',
+  ),
+  RateLimit: stringHeader(
+    'IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can ' +
+      "be used (until the next token; for credits, until the period ends).",
+  ),
 };
 
 const RETRY_AFTER_HEADERS = {
