@@ -1,6 +1,12 @@
 // POST /v1/plan: what a budget buys on the least-loaded backend right now — the candidate count, the
 // predicted milliseconds and their stage breakdown — without running or charging anything.
-import { PlanRequestSchema, type PlanResponse, planCandidates } from "@tinyscale/shared";
+import {
+  PlanRequestSchema,
+  type PlanResponse,
+  planCandidates,
+  roundMs,
+  roundMsValues,
+} from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { noBackendError } from "../backends/no-backend.js";
@@ -23,10 +29,10 @@ export function registerV1Plan(app: Hono<AppEnv>): void {
     });
     const body: PlanResponse = {
       n: planned.n,
-      predicted_ms: planned.predicted_ms,
+      predicted_ms: roundMs(planned.predicted_ms),
       budget_ms: planned.budget_ms,
-      network_margin_ms: planned.network_margin_ms,
-      breakdown: planned.breakdown,
+      network_margin_ms: roundMs(planned.network_margin_ms),
+      breakdown: roundMsValues(planned.breakdown),
       max_n: planned.max_n,
     };
     return c.json(body);
