@@ -4,7 +4,9 @@ import {
   ERROR_CODES,
   errorBody,
   errorStatus,
+  INTERNAL_ERROR_MESSAGE,
   isErrorCode,
+  publicMessage,
   TinyscaleError,
 } from "./errors.js";
 
@@ -48,6 +50,19 @@ describe("TinyscaleError", () => {
     });
     expect(errorBody("not_found", "no such key", "r")).toEqual({
       error: { code: "not_found", message: "no such key", request_id: "r" },
+    });
+  });
+});
+
+describe("publicMessage", () => {
+  it("keeps a caller's own error words and hides an internal error's detail", () => {
+    expect(publicMessage("invalid_request", "n: n must be at most 64")).toBe("n: n must be at most 64");
+    expect(publicMessage("internal_error", "ENOENT: /opt/models/tiny/dit_head.onnx")).toBe(
+      INTERNAL_ERROR_MESSAGE,
+    );
+    const body = new TinyscaleError("internal_error", "onnxruntime: Non-zero status code").toBody("req_1");
+    expect(body).toEqual({
+      error: { code: "internal_error", message: INTERNAL_ERROR_MESSAGE, request_id: "req_1" },
     });
   });
 });

@@ -52,6 +52,14 @@ export function codesForStatus(status: number): ErrorCode[] {
   return ERROR_CODE_LIST.filter((code) => ERROR_CODES[code] === status);
 }
 
+/** What a caller reads of an internal error. Its detail (runtime messages, file paths) goes to the log only. */
+export const INTERNAL_ERROR_MESSAGE = "internal error; the request id identifies it in the server's log";
+
+/** The message an error body carries: the error's own, except for `internal_error`, which is generic. */
+export function publicMessage(code: ErrorCode, message: string): string {
+  return code === "internal_error" ? INTERNAL_ERROR_MESSAGE : message;
+}
+
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; request_id: string };
 }
@@ -80,7 +88,8 @@ export class TinyscaleError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
+  /** The body a caller receives: an `internal_error`'s own message stays in the log (see publicMessage). */
   toBody(requestId: string): ErrorBody {
-    return errorBody(this.code, this.message, requestId);
+    return errorBody(this.code, publicMessage(this.code, this.message), requestId);
   }
 }
