@@ -1,5 +1,6 @@
 // A revoked key is final: the admin API refuses to change it (409 revoked_key_immutable, the row untouched),
 // revoking again answers the first revocation, and the key itself is refused (403 key_revoked).
+import { INVALID_JSON_MESSAGE } from "@tinyscale/shared";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   ADMIN_TOKEN,
@@ -58,4 +59,21 @@ it("PATCH of a live key still applies, and an unknown id is still 404", async ()
   expect(((await changed.json()) as { rpm: number }).rpm).toBe(7);
   const missing = await patch("key_missing", { rpm: 7 });
   expect(missing.status).toBe(404);
+});
+
+it("PATCH with nothing to change or malformed JSON answers 400 in the backend's words", async () => {
+  const created = await edge.createKey({ name: "words" });
+  const empty = await patch(created.id, {});
+  expect(empty.status).toBe(400);
+  expect(((await empty.json()) as { error: { message: string } }).error.message).toBe(
+    "body: send at least one field to change",
+  );
+  const malformed = await edge.fetch(`/admin/keys/${created.id}`, {
+    method: "PATCH",
+    key: ADMIN_TOKEN,
+    body: "{ nope",
+  });
+  expect(await malformed.json()).toMatchObject({
+    error: { code: "invalid_json", message: INVALID_JSON_MESSAGE },
+  });
 });
