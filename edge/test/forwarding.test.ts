@@ -210,7 +210,13 @@ describe("backend failures refund the reservation", () => {
   });
 
   it("a client that disconnects mid-request still has its reservation settled (no leaked credits or slot)", async () => {
-    const created = await edge.createKey({ credits_quota: 100, max_concurrent: 1 });
+    // A rate limit far above the polling below: each usage read spends a token.
+    const created = await edge.createKey({
+      credits_quota: 100,
+      max_concurrent: 1,
+      rpm: 100_000,
+      burst: 10_000,
+    });
     const abort = new AbortController();
     const request = fetch(`${edge.url}/v1/generate`, {
       method: "POST",
