@@ -1,9 +1,11 @@
 // POST /v1/plan: what a budget buys on the least-loaded backend right now — the candidate count, the
 // predicted milliseconds and their stage breakdown — without running or charging anything.
 import {
+  honoPath,
   PlanRequestSchema,
   type PlanResponse,
   planCandidates,
+  planRoute,
   roundMs,
   roundMsValues,
 } from "@tinyscale/shared";
@@ -15,7 +17,7 @@ import { rateLimitToken } from "../middleware/rate-limit-token.js";
 import { readJsonBody } from "./read-json-body.js";
 
 export function registerV1Plan(app: Hono<AppEnv>): void {
-  app.post("/v1/plan", apiKeyAuth(), rateLimitToken(), async function plan(c) {
+  app.on(planRoute.method, honoPath(planRoute), apiKeyAuth(), rateLimitToken(), async function plan(c) {
     const services = c.get("services");
     const { value: request } = await readJsonBody(c, PlanRequestSchema);
     const [backend] = await services.backends.ranked(c.get("requestId"));

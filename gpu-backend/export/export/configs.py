@@ -4,8 +4,9 @@ tiny = toy widths for CPU tests, proportional = CPU-sized with the real pipeline
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from typing import Any
+
+from .bundle_config import BundleConfig
+from .proportional import proportional_config
 
 # The VHS verifier's prompt (aimagelab/VHS LatentGemmaVerifier.build_message) wrapped in the stock
 # Qwen2.5 chat template; `<image>` splits it into the prefix and the suffix the backend tokenizes.
@@ -19,41 +20,6 @@ VHS_SUFFIX = (
     " The given prompt is: {prompt}. Please consider the prompt and the image to make a decision and "
     "response directly with 'yes' or 'no'<|im_end|>\n<|im_start|>assistant\n"
 )
-
-
-@dataclass
-class BundleConfig:
-    name: str
-    bundle_id: str
-    transformer: dict[str, Any]  # diffusers SanaTransformer2DModel kwargs
-    vae: dict[str, Any]  # diffusers AutoencoderDC kwargs
-    text_encoder: dict[str, Any]  # transformers Gemma2Config kwargs
-    verifier: dict[str, Any]  # transformers Qwen2Config kwargs
-    clip: dict[str, Any]  # transformers CLIPVisionConfig kwargs
-    split_layer: int
-    latent_size: int  # latent h = w
-    text_max_length: int
-    text_output_length: int
-    complex_human_instruction: list[str] = field(default_factory=list)
-    max_batch: int = 16
-    clip_select_layer: int = -2  # LLaVA: penultimate layer, patch tokens only
-    # built tokenizers (tiny/proportional): vocabulary sizes the models are sized to
-    text_vocab_size: int = 384
-    verifier_vocab_size: int = 512
-    # token count of the verifier template prefix (prefix_ids is [1, prefix_len]); set from the tokenizer
-    prefix_len: int = 54
-
-    @property
-    def hidden_size(self) -> int:
-        return self.transformer["num_attention_heads"] * self.transformer["attention_head_dim"]
-
-    @property
-    def vae_compression(self) -> int:
-        return 2 ** (len(self.vae["decoder_block_out_channels"]) - 1)
-
-    @property
-    def image_size(self) -> int:
-        return self.latent_size * self.vae_compression
 
 
 def _tiny() -> BundleConfig:
@@ -166,13 +132,7 @@ def _real() -> BundleConfig:
     )
 
 
-def _proportional() -> BundleConfig:
-    from .proportional import proportional_config
-
-    return proportional_config()
-
-
-_BUILDERS = {"tiny": _tiny, "real": _real, "proportional": _proportional}
+_BUILDERS = {"tiny": _tiny, "real": _real, "proportional": proportional_config}
 CONFIG_NAMES = tuple(_BUILDERS)
 
 

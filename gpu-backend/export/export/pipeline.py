@@ -15,9 +15,12 @@ from . import graphs
 from .clip_encoder import ClipFeatures, build_clip
 from .configs import BundleConfig, get_config
 from .decoder import VaeDecode, build_vae
+from .examples import example_inputs
 from .generator import SanaSplit, build_transformer
 from .text_encoder import TextEncoder, build_text_encoder
+from .upstream import Upstream
 from .verifier import Connector, HiddenNormalization, SplicedScorer, build_verifier_llm
+from .weights import load_upstream
 
 # diffusers warns on every `.to(dtype)` of a model built without from_pretrained; we cast on purpose
 diffusers_logging.set_verbosity_error()
@@ -39,22 +42,6 @@ GRAPH_PARTS = {
     "ae_verify": ("llm", "ae_connector"),
 }
 PARTS = ("transformer", "vae", "text_encoder", "llm", "clip", "vhs_connector", "clip_connector", "ae_connector")
-
-
-@dataclass
-class Upstream:
-    """The upstream models and our own small modules, before fusion (None: not built)."""
-
-    transformer: nn.Module | None
-    vae: nn.Module | None
-    text_encoder: nn.Module | None
-    llm: nn.Module | None
-    clip: nn.Module | None
-    vhs_connector: Connector | None
-    clip_connector: Connector | None
-    ae_connector: Connector | None
-    hidden_mean: torch.Tensor
-    hidden_var: torch.Tensor
 
 
 @dataclass
@@ -157,8 +144,6 @@ def build_modules(
     torch_dtype = DTYPES[dtype] if isinstance(dtype, str) else dtype
     device = torch.device(device)
     if weights is not None:
-        from .weights import load_upstream
-
         up = load_upstream(cfg, Path(weights))
     else:
         # built directly on the target device: at real size a CPU init + copy would cost minutes and 21 GB
@@ -167,8 +152,6 @@ def build_modules(
     mods = fuse(cfg, up, torch_dtype, yes_id, no_id)
     for module in mods.values():
         module.to(device=device)
-    from .examples import example_inputs
-
     result = Modules(cfg, torch_dtype, device, up, yes_id, no_id, mods)
     result.example = lambda graph, batch=1, seed=1: example_inputs(cfg, graph, batch, seed, device)
     return result

@@ -11,7 +11,9 @@ from diffusers import AutoencoderDC, SanaTransformer2DModel
 from safetensors.torch import load_file
 from transformers import CLIPVisionConfig, CLIPVisionModel, Gemma2Config, Gemma2Model, Qwen2Config, Qwen2ForCausalLM
 
+from .clip_encoder import build_clip
 from .configs import BundleConfig
+from .upstream import Upstream
 from .verifier import Connector
 
 LAYOUT = """expected layout of --weights DIR:
@@ -107,8 +109,6 @@ def _stats(folder: Path, split_layer: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 def load_upstream(cfg: BundleConfig, root: Path):
     """Loads every model strictly and rewrites `cfg` from the checkpoints' own configs."""
-    from .clip_encoder import build_clip
-    from .pipeline import Upstream
 
     if not root.is_dir():
         raise WeightsError(f"--weights {root}: not a folder\n{LAYOUT}")

@@ -1,7 +1,7 @@
 // The graphs the backend knows (docs/contracts.md §1 table): their I/O names and dtypes, and which
 // verifier modes need which graphs. Used to check a manifest before anything is loaded.
 
-import type { Verifier } from "../pipeline/types.js";
+import type { Verifier } from "@tinyscale/shared";
 import { BundleError, type GraphSpec, type Manifest, type TensorSpec } from "./manifest.js";
 
 export const GRAPH_NAMES = [

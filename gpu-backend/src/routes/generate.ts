@@ -5,6 +5,8 @@ import { createHash } from "node:crypto";
 import {
   DEADLINE_HEADER,
   GenerateRequestSchema,
+  generateRoute,
+  honoPath,
   METADATA_HEADER,
   parseRequestBody,
   type TinyscaleError,
@@ -32,7 +34,7 @@ export interface GenerateDeps {
 
 export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
   const { state, admission, metrics } = deps;
-  app.post("/v1/generate", async (c) => {
+  app.on(generateRoute.method, honoPath(generateRoute), async (c) => {
     const arrival = Date.now();
     const requestId = c.get("requestId");
     const log = deps.logger.child({ request_id: requestId });
@@ -96,5 +98,4 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
     }
     return c.json(buildJsonResponse(result, ctx));
   });
-  app.all("/v1/generate", (c) => errorResponse(c, "method_not_allowed", "use POST /v1/generate"));
 }

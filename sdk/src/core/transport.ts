@@ -1,8 +1,10 @@
 // Sends one logical API call: ky builds and sends each attempt, this loop owns timeouts, aborts and retries
 // (ky's own retry is off: it skips POST and has no Idempotency-Key, and one loop is easier to reason about).
+
 import ky, { type KyInstance } from "ky";
 import { newIdempotencyKey } from "../internal/idempotency-key.js";
 import { sleep as realSleep, type SleepFunction } from "../internal/sleep.js";
+import type { DocumentedRequest } from "./documented-request.js";
 import {
   APIConnectionError,
   type APIError,
@@ -48,12 +50,11 @@ export interface RequestOptions {
   headers?: Record<string, string> | undefined;
 }
 
-export interface RequestSpec {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  path: string;
+/** One call: a method and path the OpenAPI document lists, with its body and accepted media types. */
+export type RequestSpec = DocumentedRequest & {
   body?: unknown;
   accept?: string;
-}
+};
 
 export interface RawResponse {
   status: number;
