@@ -1,20 +1,14 @@
 // Every keyed route spends a rate-limit token, the cheap ones (plan, usage, models) included, and the
 // RateLimit field's `t` keeps one meaning — the seconds within which no more than `r` requests can be
 // made — whether tokens remain or not; at r=0 it equals Retry-After.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { errorCode, SIGNING_SECRET, startTestEdge, type TestEdge } from "./helpers/edge-fixture.js";
-import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.js";
+import { expect, it } from "vitest";
+import { errorCode, type TestEdge } from "./helpers/edge-fixture.js";
+import { startEdgeWithFakeBackend } from "./helpers/start-edge-with-fake-backend.js";
 
-let backend: FakeBackend;
 let edge: TestEdge;
 
-beforeAll(async () => {
-  backend = await startFakeBackend(SIGNING_SECRET);
-  edge = await startTestEdge([backend.url]);
-});
-afterAll(async () => {
-  await edge?.close();
-  await backend?.close();
+startEdgeWithFakeBackend((started) => {
+  ({ edge } = started);
 });
 
 function rpmItem(response: Response): { r: number; t: number } {

@@ -1,26 +1,14 @@
 // A revoked key is final: the admin API refuses to change it (409 revoked_key_immutable, the row untouched),
 // revoking again answers the first revocation, and the key itself is refused (403 key_revoked).
 import { INVALID_JSON_MESSAGE } from "@tinyscale/shared";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  ADMIN_TOKEN,
-  errorCode,
-  SIGNING_SECRET,
-  startTestEdge,
-  type TestEdge,
-} from "./helpers/edge-fixture.js";
-import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.js";
+import { expect, it } from "vitest";
+import { ADMIN_TOKEN, errorCode, type TestEdge } from "./helpers/edge-fixture.js";
+import { startEdgeWithFakeBackend } from "./helpers/start-edge-with-fake-backend.js";
 
-let backend: FakeBackend;
 let edge: TestEdge;
 
-beforeAll(async () => {
-  backend = await startFakeBackend(SIGNING_SECRET);
-  edge = await startTestEdge([backend.url]);
-});
-afterAll(async () => {
-  await edge?.close();
-  await backend?.close();
+startEdgeWithFakeBackend((started) => {
+  ({ edge } = started);
 });
 
 const patch = (id: string, body: unknown) =>
