@@ -2,7 +2,7 @@
 // invalid ones, and sequences (create → revoke → change) following the links it infers — and checks every
 // answer: a documented status, a body and headers valid by the document, no 5xx besides the documented
 // capacity and deadline answers, schema-valid input accepted, schema-invalid input refused. Real stack:
-// the edge in workerd, the backend process on the tiny bundle. Seeded and bounded (see schemathesis.toml).
+// the edge in workerd, the backend process on the tiny bundle. Deterministic and bounded (see schemathesis.toml).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ADMIN_TOKEN } from "../src/local-edge.js";
 import { type FuzzTarget, runSchemathesis, schemathesisBin } from "../src/schemathesis.js";
