@@ -23,9 +23,13 @@ type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 /** The document for the public API: every route in `PUBLIC_ROUTES`, with its schemas as components. */
 export function buildOpenApiDocument(): OpenApiDocument {
   const app = new OpenAPIHono();
-  registerSecuritySchemes(app.openAPIRegistry);
+  registerSecuritySchemes(app.openAPIRegistry, PUBLIC_ROUTES);
   for (const route of PUBLIC_ROUTES) app.openAPIRegistry.registerPath(route);
-  return app.getOpenAPI31Document(OPENAPI_CONFIG);
+  const document = app.getOpenAPI31Document(OPENAPI_CONFIG);
+  // Set on the 3.1 document: the config's type is 3.0's, whose licence has no SPDX `identifier`.
+  // No licence is granted: the service and its API are proprietary.
+  document.info.license = { name: "Proprietary", identifier: "LicenseRef-Proprietary" };
+  return document;
 }
 
 /** The committed file's exact text: two-space JSON with a final newline. */

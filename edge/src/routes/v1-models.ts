@@ -8,7 +8,7 @@ import type { AppEnv } from "../app-env.js";
 import { fetchModels } from "../backends/backend-status.js";
 import { noBackendError } from "../backends/no-backend.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
-import { rateLimitSnapshot } from "../middleware/rate-limit-snapshot.js";
+import { rateLimitToken } from "../middleware/rate-limit-token.js";
 
 function merge(into: Map<string, Model>, model: Model): void {
   const known = into.get(model.id);
@@ -27,25 +27,19 @@ function merge(into: Map<string, Model>, model: Model): void {
 }
 
 export function registerV1Models(app: Hono<AppEnv>): void {
-  app.on(
-    modelsRoute.method,
-    honoPath(modelsRoute),
-    apiKeyAuth(),
-    rateLimitSnapshot(),
-    async function models(c) {
-      const services = c.get("services");
-      const requestId = c.get("requestId");
-      const ranked = await services.backends.ranked(requestId);
-      const answers = await Promise.all(
-        ranked.map((backend) => fetchModels(backend.url, requestId).catch(() => null)),
-      );
-      const merged = new Map<string, Model>();
-      for (const answer of answers) for (const model of answer?.data ?? []) merge(merged, model);
-      if (ranked.length === 0) {
-        throw noBackendError(services.backends, c.get("requestId"));
-      }
-      const body: ModelsResponse = { data: [...merged.values()] };
-      return c.json(body, 200, { "cache-control": "public, max-age=30" });
-    },
-  );
+  app.on(modelsRoute.method, honoPath(modelsRoute), apiKeyAuth(), rateLimitToken(), async function models(c) {
+    const services = c.get("services");
+    const requestId = c.get("requestId");
+    const ranked = await services.backends.ranked(requestId);
+    const answers = await Promise.all(
+      ranked.map((backend) => fetchModels(backend.url, requestId).catch(() => null)),
+    );
+    const merged = new Map<string, Model>();
+    for (const answer of answers) for (const model of answer?.data ?? []) merge(merged, model);
+    if (ranked.length === 0) {
+      throw noBackendError(services.backends, c.get("requestId"));
+    }
+    const body: ModelsResponse = { data: [...merged.values()] };
+    return c.json(body, 200, { "cache-control": "public, max-age=30" });
+  });
 }

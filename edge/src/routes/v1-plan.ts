@@ -1,15 +1,23 @@
 // POST /v1/plan: what a budget buys on the least-loaded backend right now — the candidate count, the
 // predicted milliseconds and their stage breakdown — without running or charging anything.
-import { honoPath, PlanRequestSchema, type PlanResponse, planCandidates, planRoute } from "@tinyscale/shared";
+import {
+  honoPath,
+  PlanRequestSchema,
+  type PlanResponse,
+  planCandidates,
+  planRoute,
+  roundMs,
+  roundMsValues,
+} from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { noBackendError } from "../backends/no-backend.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
-import { rateLimitSnapshot } from "../middleware/rate-limit-snapshot.js";
+import { rateLimitToken } from "../middleware/rate-limit-token.js";
 import { readJsonBody } from "./read-json-body.js";
 
 export function registerV1Plan(app: Hono<AppEnv>): void {
-  app.on(planRoute.method, honoPath(planRoute), apiKeyAuth(), rateLimitSnapshot(), async function plan(c) {
+  app.on(planRoute.method, honoPath(planRoute), apiKeyAuth(), rateLimitToken(), async function plan(c) {
     const services = c.get("services");
     const { value: request } = await readJsonBody(c, PlanRequestSchema);
     const [backend] = await services.backends.ranked(c.get("requestId"));
@@ -23,10 +31,10 @@ export function registerV1Plan(app: Hono<AppEnv>): void {
     });
     const body: PlanResponse = {
       n: planned.n,
-      predicted_ms: planned.predicted_ms,
+      predicted_ms: roundMs(planned.predicted_ms),
       budget_ms: planned.budget_ms,
-      network_margin_ms: planned.network_margin_ms,
-      breakdown: planned.breakdown,
+      network_margin_ms: roundMs(planned.network_margin_ms),
+      breakdown: roundMsValues(planned.breakdown),
       max_n: planned.max_n,
     };
     return c.json(body);

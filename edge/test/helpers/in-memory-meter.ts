@@ -12,6 +12,7 @@ import type {
   SettleRequest,
   SettleResult,
   StoredResponse,
+  TakeResult,
 } from "../../src/meter/meter-types.js";
 
 interface Reservation {
@@ -76,6 +77,11 @@ export class InMemoryMeter implements Meter {
     return { refunded: reservation?.credits ?? 0, snapshot: this.snapshot(limits) };
   }
 
+  /** Rate limits are not modelled here (see above): every token is granted. */
+  async take(_keyId: string, limits: KeyLimits): Promise<TakeResult> {
+    return { kind: "taken", snapshot: this.snapshot(limits) };
+  }
+
   async usage(_keyId: string, limits: KeyLimits): Promise<MeterSnapshot> {
     return this.snapshot(limits);
   }
@@ -109,7 +115,7 @@ export class InMemoryMeter implements Meter {
       burst: limits.burst,
       tokens: limits.burst,
       secondsUntilToken: 0,
-      secondsUntilFull: 0,
+      secondsUntilNextToken: Math.max(1, Math.ceil(60 / limits.rpm)),
       maxConcurrent: limits.maxConcurrent,
       inFlight: this.reservations.size,
       creditsQuota: limits.creditsQuota,

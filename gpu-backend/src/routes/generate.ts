@@ -8,7 +8,8 @@ import {
   generateRoute,
   honoPath,
   METADATA_HEADER,
-  TinyscaleError,
+  parseRequestBody,
+  type TinyscaleError,
 } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AdmissionQueue } from "../admission/admission-queue.js";
@@ -31,20 +32,6 @@ export interface GenerateDeps {
   bodyLimitBytes: number;
 }
 
-function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch (error) {
-    throw new TinyscaleError("invalid_json", `request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message))
-    .join("; ");
-}
-
 export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
   const { state, admission, metrics } = deps;
   app.on(generateRoute.method, honoPath(generateRoute), async (c) => {
@@ -64,9 +51,7 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
       headers: c.req.raw.headers,
       body,
     });
-    const parsed = GenerateRequestSchema.safeParse(parseJson(body));
-    if (!parsed.success) throw new TinyscaleError("invalid_request", describeIssues(parsed.error.issues));
-    const request = parsed.data;
+    const request = parseRequestBody(GenerateRequestSchema, body);
     const planned = planJob(request, state, requestId, arrival, c.req.header(DEADLINE_HEADER));
     const hash = createHash("sha256").update(request.prompt).digest("hex");
     log.info("generate admitted", {

@@ -21,7 +21,12 @@ export const PromptSchema = z
   .trim()
   .min(1, { message: "prompt must not be empty or only whitespace" })
   .max(PROMPT_MAX_CHARS, { message: `prompt must be at most ${PROMPT_MAX_CHARS} characters after trimming` })
-  .openapi({ description: "What to draw; 1–2000 characters after trimming.", example: "a red fox in snow" });
+  .openapi({
+    description: "What to draw; 1–2000 characters after trimming.",
+    example: "a red fox in snow",
+    // Not only whitespace: the trimmed prompt must not be empty.
+    pattern: "\\S",
+  });
 
 export const GenerateRequestSchema = z
   .strictObject({
@@ -59,7 +64,12 @@ export const GenerateRequestSchema = z
     }
   })
   .openapi("GenerateRequest", {
-    description: "Exactly one of `budget_ms` (the service picks n) or `n`. Unknown fields are rejected.",
+    description:
+      "Exactly one of `budget_ms` (the service picks n) or `n`; with `verifier: none`, n is 1. Unknown " +
+      "fields are rejected.",
+    // The refinements above, stated in JSON Schema so the document refuses what the server refuses.
+    oneOf: [{ required: ["budget_ms"] }, { required: ["n"] }],
+    not: { required: ["verifier", "n"], properties: { verifier: { enum: ["none"] }, n: { minimum: 2 } } },
   });
 /** A request after parsing: defaults filled in, prompt trimmed. */
 export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
