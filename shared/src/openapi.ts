@@ -27,8 +27,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
   for (const route of PUBLIC_ROUTES) app.openAPIRegistry.registerPath(route);
   const document = app.getOpenAPI31Document(OPENAPI_CONFIG);
   // Set on the 3.1 document: the config's type is 3.0's, whose licence has no SPDX `identifier`.
-  // No licence is granted: the service and its API are proprietary.
-  document.info.license = { name: "Proprietary", identifier: "LicenseRef-Proprietary" };
+  // The repository, its SDK and this document are Apache-2.0 (LICENSE at the root).
+  document.info.license = { name: "Apache-2.0", identifier: "Apache-2.0" };
   return document;
 }
 
