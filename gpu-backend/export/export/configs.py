@@ -7,20 +7,6 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-# The VHS verifier's prompt (aimagelab/VHS LatentGemmaVerifier.build_message) wrapped in the stock
-# Qwen2.5 chat template; `<image>` splits it into the prefix and the suffix the backend tokenizes.
-QWEN_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
-VHS_PREFIX = (
-    f"<|im_start|>system\n{QWEN_SYSTEM}<|im_end|>\n<|im_start|>user\n"
-    "You are an AI assistant specializing in image analysis and ranking. Your task is to analyze and "
-    "compare image based on how well they match the given prompt. "
-)
-VHS_SUFFIX = (
-    " The given prompt is: {prompt}. Please consider the prompt and the image to make a decision and "
-    "response directly with 'yes' or 'no'<|im_end|>\n<|im_start|>assistant\n"
-)
-
-
 @dataclass
 class BundleConfig:
     name: str
@@ -42,6 +28,9 @@ class BundleConfig:
     verifier_vocab_size: int = 512
     # token count of the verifier template prefix (prefix_ids is [1, prefix_len]); set from the tokenizer
     prefix_len: int = 54
+    # the verifier prompt around the image tokens, rendered at export (verifier_template.py)
+    template_prefix: str = ""
+    template_suffix: str = ""
 
     @property
     def hidden_size(self) -> int:
@@ -182,7 +171,7 @@ def get_config(name: str, split_layer: int | None = None) -> BundleConfig:
     cfg = copy.deepcopy(_BUILDERS[name]())
     if split_layer is not None:
         layers = cfg.transformer["num_layers"]
-        if not 0 <= split_layer < layers - 1:
-            raise ValueError(f"--split-layer must be in 0..{layers - 2} for {name} ({layers} layers)")
+        if not 0 <= split_layer < layers:  # ℓ* = L−1: the tail runs no block, only norm_out/proj_out/TrigFlow
+            raise ValueError(f"--split-layer must be in 0..{layers - 1} for {name} ({layers} layers)")
         cfg.split_layer = split_layer
     return cfg
