@@ -34,13 +34,19 @@ class WeightsError(RuntimeError):
 
 
 def read_state_dict(folder: Path) -> dict[str, torch.Tensor]:
-    """All *.safetensors of a folder (sharded or not) merged into one dict."""
+    """All *.safetensors of a folder (sharded or not) merged into one dict; pytorch_model*.bin (tensors only,
+    weights_only) when a folder has no safetensors, as some original repos (CLIP) ship."""
     files = sorted(folder.glob("*.safetensors"))
-    if not files:
-        raise WeightsError(f"{folder}: no *.safetensors file\n{LAYOUT}")
     state: dict[str, torch.Tensor] = {}
-    for file in files:
-        state.update(load_file(str(file)))
+    if files:
+        for file in files:
+            state.update(load_file(str(file)))
+        return state
+    bins = sorted(folder.glob("pytorch_model*.bin"))
+    if not bins:
+        raise WeightsError(f"{folder}: no *.safetensors (or pytorch_model*.bin) file\n{LAYOUT}")
+    for file in bins:
+        state.update(torch.load(file, map_location="cpu", weights_only=True))
     return state
 
 
@@ -160,7 +166,11 @@ def _clip_baseline(root: Path, cfg: BundleConfig, vhs_llm: Qwen2ForCausalLM):
     clip_folder = _folder(root, "clip", required=False)
     if clip_folder:
         clip = CLIPVisionModel(CLIPVisionConfig.from_pretrained(str(clip_folder), attn_implementation="eager"))
-        load_strict(clip, read_state_dict(clip_folder), clip_folder)
+        state = read_state_dict(clip_folder)
+        if json.loads((clip_folder / "config.json").read_text()).get("model_type") == "clip":
+            # a full CLIPModel (openai/clip-vit-large-patch14-336): LLaVA loads only its vision tower from it
+            state = {k: v for k, v in state.items() if k.startswith("vision_model.")}
+        load_strict(clip, state, clip_folder)
     else:
         torch.manual_seed(0)
         clip = build_clip(cfg.clip)
