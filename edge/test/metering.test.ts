@@ -1,25 +1,15 @@
 // The per-key meter inside workerd: token-bucket burst then 429 with Retry-After and recovery, the
 // concurrency cap, and 50 concurrent requests against credits for 10 — exactly 10 served and charged.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  errorCode,
-  eventually,
-  SIGNING_SECRET,
-  startTestEdge,
-  type TestEdge,
-} from "./helpers/edge-fixture.js";
-import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.js";
+import { describe, expect, it } from "vitest";
+import { errorCode, eventually, type TestEdge } from "./helpers/edge-fixture.js";
+import type { FakeBackend } from "./helpers/fake-backend.js";
+import { startEdgeWithFakeBackend } from "./helpers/start-edge-with-fake-backend.js";
 
 let backend: FakeBackend;
 let edge: TestEdge;
 
-beforeAll(async () => {
-  backend = await startFakeBackend(SIGNING_SECRET);
-  edge = await startTestEdge([backend.url]);
-});
-afterAll(async () => {
-  await edge?.close();
-  await backend?.close();
+startEdgeWithFakeBackend((started) => {
+  ({ edge, backend } = started);
 });
 
 interface Usage {

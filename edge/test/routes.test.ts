@@ -1,6 +1,8 @@
 // The remaining routes inside workerd: plan, models, usage, the OpenAPI document and /docs page, the
 // admin key lifecycle, 404/405 in the shared error shape, and a clear 500 when bindings are wrong.
 import { readFileSync } from "node:fs";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { allowedMethods, EDGE_ROUTES } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EDGE_PATHS } from "../src/local/paths.js";
 import { startLocalEdge } from "../src/local/start-local-edge.js";
@@ -26,6 +28,23 @@ afterAll(async () => {
   await edge?.close();
   await backend?.close();
 });
+
+/** Every path the edge serves, path parameters filled in. */
+function servedPaths(): string[] {
+  return [...new Set(EDGE_ROUTES.map((route) => route.path.replace(/\{[^}]+\}/g, "key_x")))];
+}
+
+/** fetch refuses TRACE (a forbidden method): node:http sends it as any client could. */
+function rawRequest(url: string, method: string): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(url, { method }, (response) => {
+      response.resume();
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+    });
+    sent.on("error", reject);
+    sent.end();
+  });
+}
 
 describe("public routes", () => {
   it("POST /v1/plan returns n for a budget from the backend's profile, without charging", async () => {
@@ -117,6 +136,23 @@ describe("public routes", () => {
     const wrong = await edge.fetch("/v1/generate");
     expect(wrong.status).toBe(405);
     expect(await errorCode(wrong)).toBe("method_not_allowed");
+  });
+
+  it.each(servedPaths())(
+    "PUT %s → 405 with Allow naming the methods the route table serves",
+    async (path) => {
+      const response = await edge.fetch(path, { method: "PUT", key: ADMIN_TOKEN, body: "{}" });
+      expect(response.status).toBe(405);
+      expect(await errorCode(response)).toBe("method_not_allowed");
+      const cors = path.startsWith("/v1/") ? ["OPTIONS"] : [];
+      expect(response.headers.get("allow")).toBe(allowedMethods(EDGE_ROUTES, path, cors).join(", "));
+    },
+  );
+
+  it("TRACE /v1/plan → 405 with Allow: OPTIONS, POST", async () => {
+    const { status, headers } = await rawRequest(`${edge.url}/v1/plan`, "TRACE");
+    expect(status).toBe(405);
+    expect(headers.allow).toBe("OPTIONS, POST");
   });
 });
 

@@ -9,7 +9,7 @@ import {
 } from "./errors.js";
 
 describe("error codes", () => {
-  it("map to the statuses ARCHITECTURE §6 names", () => {
+  it("map to the statuses docs/contracts.md names", () => {
     expect(errorStatus("invalid_request")).toBe(400);
     expect(errorStatus("invalid_api_key")).toBe(401);
     expect(errorStatus("key_revoked")).toBe(403);

@@ -13,6 +13,10 @@ async function lint(source: string) {
   return lintFromString({ source, absoluteRef: "openapi.json", config });
 }
 
+// Redocly 2's no-unused-components covers security schemes too. BackendToken is listed on purpose (for
+// the backend's direct callers, see the route test below) although no edge operation uses it.
+const DOCUMENTED_UNUSED_SCHEME = "no-unused-components at #/components/securitySchemes/BackendToken";
+
 type Operation = {
   security?: Record<string, string[]>[];
   requestBody?: unknown;
@@ -27,7 +31,9 @@ describe("shared/openapi.json", () => {
   it("is a valid OpenAPI 3.1 document with no lint errors or warnings", async () => {
     const document = buildOpenApiDocument();
     expect(document.openapi).toBe("3.1.0");
-    const problems = await lint(renderOpenApiDocument());
+    const problems = (await lint(renderOpenApiDocument())).filter(
+      (p) => `${p.ruleId} at ${p.location[0]?.pointer}` !== DOCUMENTED_UNUSED_SCHEME,
+    );
     expect(problems.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
   });
 

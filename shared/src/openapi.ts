@@ -1,5 +1,5 @@
-// Builds the public OpenAPI 3.1 document from the same route objects the edge registers handlers on,
-// so the served `/openapi.json`, the committed `shared/openapi.json` and the SDK's types cannot drift.
+// Builds the public OpenAPI 3.1 document from the route table (PUBLIC_ROUTES). The edge registers its
+// handlers on the same route objects; its route-table test checks that it serves exactly what this documents.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { PUBLIC_ROUTES } from "./routes/index.js";
 import { registerSecuritySchemes } from "./routes/security.js";

@@ -170,6 +170,6 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
       )}\n`,
     );
   }
-  log("targets (issue 6):");
+  log("targets:");
   for (const t of targets) process.stdout.write(`  ${targetLine(t)}\n`);
 }

@@ -1,13 +1,13 @@
 // PATCH /admin/keys/:id: change a key's name, limits, quota or expiry. Keys are read from D1 on every
 // request and the meter receives the limits with each call, so the change applies to the next request.
-import { TinyscaleError, UpdateKeyRequestSchema } from "@tinyscale/shared";
+import { honoPath, TinyscaleError, UpdateKeyRequestSchema, updateKeyRoute } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { publicRecord } from "../keys/key-record.js";
 import { readJsonBody } from "./read-json-body.js";
 
 export function registerAdminKeysUpdate(app: Hono<AppEnv>): void {
-  app.patch("/admin/keys/:id", async function updateKey(c) {
+  app.on(updateKeyRoute.method, honoPath(updateKeyRoute), async function updateKey(c) {
     const { keys } = c.get("services");
     const id = c.req.param("id");
     const { value: update } = await readJsonBody(c, UpdateKeyRequestSchema);

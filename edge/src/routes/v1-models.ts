@@ -1,6 +1,8 @@
 // GET /v1/models: the model bundles the reachable backends serve (merged by id), so callers can pick
 // a size and verifier before generating. Needs an API key, as the contract's route declares.
+
 import type { Model, ModelsResponse } from "@tinyscale/shared";
+import { honoPath, modelsRoute } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { fetchModels } from "../backends/backend-status.js";
@@ -25,19 +27,25 @@ function merge(into: Map<string, Model>, model: Model): void {
 }
 
 export function registerV1Models(app: Hono<AppEnv>): void {
-  app.get("/v1/models", apiKeyAuth(), rateLimitSnapshot(), async function models(c) {
-    const services = c.get("services");
-    const requestId = c.get("requestId");
-    const ranked = await services.backends.ranked(requestId);
-    const answers = await Promise.all(
-      ranked.map((backend) => fetchModels(backend.url, requestId).catch(() => null)),
-    );
-    const merged = new Map<string, Model>();
-    for (const answer of answers) for (const model of answer?.data ?? []) merge(merged, model);
-    if (ranked.length === 0) {
-      throw noBackendError(services.backends, c.get("requestId"));
-    }
-    const body: ModelsResponse = { data: [...merged.values()] };
-    return c.json(body, 200, { "cache-control": "public, max-age=30" });
-  });
+  app.on(
+    modelsRoute.method,
+    honoPath(modelsRoute),
+    apiKeyAuth(),
+    rateLimitSnapshot(),
+    async function models(c) {
+      const services = c.get("services");
+      const requestId = c.get("requestId");
+      const ranked = await services.backends.ranked(requestId);
+      const answers = await Promise.all(
+        ranked.map((backend) => fetchModels(backend.url, requestId).catch(() => null)),
+      );
+      const merged = new Map<string, Model>();
+      for (const answer of answers) for (const model of answer?.data ?? []) merge(merged, model);
+      if (ranked.length === 0) {
+        throw noBackendError(services.backends, c.get("requestId"));
+      }
+      const body: ModelsResponse = { data: [...merged.values()] };
+      return c.json(body, 200, { "cache-control": "public, max-age=30" });
+    },
+  );
 }

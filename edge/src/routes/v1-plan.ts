@@ -1,6 +1,6 @@
 // POST /v1/plan: what a budget buys on the least-loaded backend right now — the candidate count, the
 // predicted milliseconds and their stage breakdown — without running or charging anything.
-import { PlanRequestSchema, type PlanResponse, planCandidates } from "@tinyscale/shared";
+import { honoPath, PlanRequestSchema, type PlanResponse, planCandidates, planRoute } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { noBackendError } from "../backends/no-backend.js";
@@ -9,7 +9,7 @@ import { rateLimitSnapshot } from "../middleware/rate-limit-snapshot.js";
 import { readJsonBody } from "./read-json-body.js";
 
 export function registerV1Plan(app: Hono<AppEnv>): void {
-  app.post("/v1/plan", apiKeyAuth(), rateLimitSnapshot(), async function plan(c) {
+  app.on(planRoute.method, honoPath(planRoute), apiKeyAuth(), rateLimitSnapshot(), async function plan(c) {
     const services = c.get("services");
     const { value: request } = await readJsonBody(c, PlanRequestSchema);
     const [backend] = await services.backends.ranked(c.get("requestId"));

@@ -1,6 +1,8 @@
 // GET /v1/usage: the calling key's credits in the current period (used, held by running requests,
 // remaining) and its limits, read from its meter; also carries the RateLimit headers.
+
 import type { UsageResponse } from "@tinyscale/shared";
+import { honoPath, usageRoute } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { limitsOf } from "../keys/key-record.js";
@@ -8,7 +10,7 @@ import { rateLimitHeaders } from "../meter/rate-limit-headers.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
 
 export function registerV1Usage(app: Hono<AppEnv>): void {
-  app.get("/v1/usage", apiKeyAuth(), async function usage(c) {
+  app.on(usageRoute.method, honoPath(usageRoute), apiKeyAuth(), async function usage(c) {
     const key = c.get("apiKey");
     const snapshot = await c.get("services").meter.usage(key.id, limitsOf(key));
     const body: UsageResponse = {

@@ -17,13 +17,14 @@ from .activations import FP16_MAX, PROMPT, peak_activation, realistic_inputs
 from .check import CheckResult, check_graph, ort_errors, provider_for, session
 from .configs import BundleConfig, get_config
 from .examples import example_inputs, graph_signature
+from .family import family_of
 from .manifest import build_manifest, write_manifest
 from .onnx_io import export_graph
 from .pipeline import DTYPES, GRAPH_NAMES, build_modules
 from .precision import graph_precision, refuse_unrunnable
 from .report import write_report
 from .score_tokens import ScoreTokens, score_tokens
-from .tokenizer_files import build_text_tokenizer, build_verifier_tokenizer
+from .tokenizer_files import build_verifier_tokenizer
 from .verifier_template import checkpoint_template, default_template
 
 
@@ -43,14 +44,15 @@ class GraphRow:
 def _tokenizers(cfg: BundleConfig, out: Path, weights: Path | None) -> ScoreTokens:
     """Copies a checkpoint's tokenizers when --weights has them, else trains small ones; renders the verifier
     template (the checkpoint's chat template, else the default one) into cfg; returns the answer tokens."""
-    text_src = weights / "tokenizer" / "tokenizer.json" if weights else None
+    family = family_of(cfg)
+    text_src = weights / "tokenizer" if weights else None
     verifier_src = weights / "verifier" / "tokenizer.json" if weights else None
-    if text_src and text_src.exists() and verifier_src and verifier_src.exists():
-        shutil.copyfile(text_src, out / "text_tokenizer.json")
+    if text_src and text_src.is_dir() and verifier_src and verifier_src.exists():
+        family.copy_text_tokenizer(weights, out / "text_tokenizer.json")
         shutil.copyfile(verifier_src, out / "verifier_tokenizer.json")
         template = checkpoint_template(verifier_src.parent)
     else:
-        build_text_tokenizer(cfg.text_vocab_size, cfg.complex_human_instruction, out / "text_tokenizer.json")
+        family.build_text_tokenizer(cfg, out / "text_tokenizer.json")
         build_verifier_tokenizer(cfg.verifier_vocab_size, out / "verifier_tokenizer.json")
         template = default_template()
     cfg.template_prefix, cfg.template_suffix = template.prefix, template.suffix
@@ -108,8 +110,8 @@ def export_bundle(
 ) -> list[GraphRow]:
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     cfg = get_config(config, split_layer)
-    if weights is not None and cfg.name == "real":
-        cfg.bundle_id = "sana-sprint-vhs"
+    if weights is not None and cfg.weights_bundle_id:
+        cfg.bundle_id = cfg.weights_bundle_id
     out.mkdir(parents=True, exist_ok=True)
     tokens = _tokenizers(cfg, out, weights)
     reference = build_modules(cfg, "fp32", "cpu", seed=seed, weights=weights, token_ids=tokens, graph_names=graphs)

@@ -13,10 +13,11 @@ from .configs import CONFIG_NAMES
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m export",
-        description="Export the SANA-Sprint + VHS pipeline (diffusers/transformers upstream modules) to the ONNX "
-        "bundle the tinyscale backend loads (docs/contracts.md §1). Random weights with a fixed seed unless --weights.",
+        description="Export a one-step generator + VHS pipeline (SANA-Sprint or PixArt-α-DMD; diffusers/transformers "
+        "upstream modules) to the ONNX bundle the tinyscale backend loads (docs/contracts.md §1). Random weights with a "
+        "fixed seed unless --weights.",
     )
-    p.add_argument("--config", required=True, choices=CONFIG_NAMES, help="bundle size")
+    p.add_argument("--config", required=True, choices=CONFIG_NAMES, help="bundle: tiny/proportional/real (SANA-Sprint), pixart-tiny/pixart-real (PixArt-α-DMD)")
     p.add_argument("--out", required=True, type=Path, help="output folder (created)")
     p.add_argument("--weights", type=Path, help="checkpoint folder in upstream layouts (see README); loaded strictly")
     p.add_argument("--split-layer", type=int, help="ℓ*: last DiT layer run before scoring (default: the config's)")

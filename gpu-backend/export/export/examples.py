@@ -12,7 +12,7 @@ SUFFIX_LEN = {"tiny": 39, "proportional": 39, "real": 42}
 
 def graph_signature(cfg: BundleConfig) -> dict[str, tuple[list[tuple[str, str, list]], list[tuple[str, str, list]]]]:
     """graph → (inputs, outputs) as (name, dtype, shape) with "batch"/"suffix_len" symbolic dims."""
-    c, s, d = cfg.transformer["out_channels"], cfg.latent_size, cfg.hidden_size
+    c, s, d, tokens = cfg.latent_channels, cfg.latent_size, cfg.hidden_size, cfg.tokens
     img = cfg.image_size
     L, cc = cfg.text_output_length, cfg.transformer["caption_channels"]
     prefix_len = cfg.prefix_len
@@ -21,7 +21,7 @@ def graph_signature(cfg: BundleConfig) -> dict[str, tuple[list[tuple[str, str, l
     pm = ("prompt_mask", "int64", [1, L])
     pre = ("prefix_ids", "int64", [1, prefix_len])
     suf = ("suffix_ids", "int64", [1, "suffix_len"])
-    hidden = ("hidden", "float32", ["batch", s * s, d])
+    hidden = ("hidden", "float32", ["batch", tokens, d])
     latent = ("latent", "float32", ["batch", c, s, s])
     image = ("image", "uint8", ["batch", img, img, 3])
     scores = ("scores", "float32", ["batch"])
@@ -33,7 +33,7 @@ def graph_signature(cfg: BundleConfig) -> dict[str, tuple[list[tuple[str, str, l
         ),
         "propose": (
             [noise, pe, pm, pre, suf],
-            [scores, ("winner_index", "int64", [1]), ("winner_hidden", "float32", [1, s * s, d])],
+            [scores, ("winner_index", "int64", [1]), ("winner_hidden", "float32", [1, tokens, d])],
         ),
         "finish": ([hidden, noise, pe, pm], [image]),
         "dit_head": ([noise, pe, pm], [hidden]),
@@ -51,7 +51,7 @@ def example_inputs(cfg: BundleConfig, graph: str, batch: int = 1, seed: int = 1,
     inputs, _ = graph_signature(cfg)[graph]
     out: dict[str, torch.Tensor] = {}
     for name, dtype, shape in inputs:
-        dims = [batch if dim == "batch" else (suffix_len or SUFFIX_LEN[cfg.name]) if dim == "suffix_len" else dim for dim in shape]
+        dims = [batch if dim == "batch" else (suffix_len or SUFFIX_LEN.get(cfg.name, 39)) if dim == "suffix_len" else dim for dim in shape]
         if name in ("prefix_ids", "suffix_ids"):
             t = torch.randint(0, min(cfg.verifier_vocab_size, cfg.verifier["vocab_size"]), dims, generator=gen)
         elif name == "input_ids":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .configs import BundleConfig
 from .examples import graph_signature
-from .generator import GUIDANCE_SCALE, MAX_TIMESTEP, SIGMA_DATA
+from .family import family_of
 from .score_tokens import ScoreTokens
 from .verifier import NORM_EPS
 
@@ -29,6 +29,7 @@ def build_manifest(
     test bundle (random weights) is served in every mode, any other only in modes whose parts are trained."""
     sig = graph_signature(cfg)
     tr = cfg.transformer
+    family = family_of(cfg)
 
     def io(entries):
         return [{"name": n, "dtype": d, "shape": s} for n, d, s in entries]
@@ -40,30 +41,26 @@ def build_manifest(
         "test_bundle": test_bundle,
         "trained": {key: bool(value) for key, value in trained.items()},
         "generator": {
-            "architecture": "sana-sprint",
+            # family-specific facts first (architecture, sampler constants), then the shared shape facts
+            "family": cfg.family,
+            **family.generator_manifest(cfg),
             "num_layers": tr["num_layers"],
             "split_layer": cfg.split_layer,
             "hidden_size": cfg.hidden_size,
-            "latent_channels": tr["out_channels"],
+            "latent_channels": cfg.latent_channels,
+            "patch_size": cfg.patch_size,
             "latent_height": cfg.latent_size,
             "latent_width": cfg.latent_size,
             "image_height": cfg.image_size,
             "image_width": cfg.image_size,
-            "trigflow": {
-                "max_timestep": MAX_TIMESTEP,
-                "sigma_data": SIGMA_DATA,
-                "guidance": GUIDANCE_SCALE,
-                "guidance_embeds_scale": tr["guidance_embeds_scale"],
-            },
             "vae_scaling_factor": cfg.vae["scaling_factor"],
         },
         "text_encoder": {
-            "architecture": "gemma2",
+            **family.text_manifest(cfg),
             "tokenizer": "text_tokenizer.json",
             "max_length": cfg.text_max_length,
             "pad_token_id": cfg.text_encoder.get("pad_token_id", 0),
             "complex_human_instruction": cfg.complex_human_instruction,
-            "select": "first_and_last",
             "output_length": cfg.text_output_length,
         },
         "verifier": {
@@ -74,7 +71,7 @@ def build_manifest(
             "yes_token_id": tokens.yes_id,
             "no_token_id": tokens.no_id,
             "yes_token_ids": list(tokens.yes_ids),
-            "image_tokens": cfg.latent_size**2,
+            "image_tokens": cfg.tokens,
             "hidden_normalization": {"eps": NORM_EPS, "stats_shape": stats_shape},
         },
         "graphs": {

@@ -14,10 +14,10 @@ from torch import nn
 from . import graphs
 from .clip_encoder import ClipFeatures, build_clip
 from .configs import BundleConfig, get_config
-from .decoder import VaeDecode, build_vae
-from .generator import SanaSplit, build_transformer
+from .examples import example_inputs
+from .family import family_of
 from .score_tokens import ScoreTokens
-from .text_encoder import TextEncoder, build_text_encoder
+from .upstream import Upstream
 from .verifier import Connector, HiddenNormalization, SplicedScorer, build_verifier_llm
 
 # diffusers warns on every `.to(dtype)` of a model built without from_pretrained; we cast on purpose
@@ -41,27 +41,6 @@ GRAPH_PARTS = {
 }
 # (appended parts keep the seeds of the earlier ones: each part's seed is seed + its index)
 PARTS = ("transformer", "vae", "text_encoder", "llm", "clip", "vhs_connector", "clip_connector", "ae_connector", "clip_llm")
-# manifest `trained` keys → the parts each one covers
-TRAINED_KEYS = ("generator", "text_encoder", "vhs_verifier", "clip_verifier", "ae_verifier")
-
-
-@dataclass
-class Upstream:
-    """The upstream models and our own small modules, before fusion (None: not built)."""
-
-    transformer: nn.Module | None
-    vae: nn.Module | None
-    text_encoder: nn.Module | None
-    llm: nn.Module | None
-    clip: nn.Module | None
-    vhs_connector: Connector | None
-    clip_connector: Connector | None
-    ae_connector: Connector | None
-    clip_llm: nn.Module | None
-    hidden_mean: torch.Tensor
-    hidden_var: torch.Tensor
-    # which parts carry trained weights (manifest `trained`); seeded random parts are False
-    trained: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(TRAINED_KEYS, False))
 
 
 @dataclass
@@ -83,23 +62,24 @@ def build_upstream(cfg: BundleConfig, seed: int, device: torch.device | str = "c
     """Seeded random weights in fp32; each part has its own seed (seed + index), so building a subset gives the
     same tensors as building everything."""
     d_llm = cfg.verifier["hidden_size"]
+    family = family_of(cfg)
     builders = {
-        "transformer": lambda: build_transformer(cfg.transformer),
-        "vae": lambda: build_vae(cfg.vae),
-        "text_encoder": lambda: build_text_encoder(cfg.text_encoder),
+        "transformer": lambda: family.build_transformer(cfg),
+        "vae": lambda: family.build_vae(cfg),
+        "text_encoder": lambda: family.build_text_encoder(cfg),
         "llm": lambda: build_verifier_llm(cfg.verifier),
         "clip_llm": lambda: build_verifier_llm(cfg.verifier),
         "clip": lambda: build_clip(cfg.clip),
         "vhs_connector": lambda: Connector(cfg.hidden_size, d_llm),
         "clip_connector": lambda: Connector(cfg.clip["hidden_size"], d_llm),
-        "ae_connector": lambda: Connector(cfg.transformer["out_channels"], d_llm),
+        "ae_connector": lambda: Connector(cfg.latent_channels, d_llm),
     }
     built: dict[str, nn.Module | None] = {}
     with torch.device(device):
         for index, part in enumerate(PARTS):
             torch.manual_seed(seed + index)
             built[part] = builders[part]() if part in parts else None
-        tokens = cfg.latent_size**2
+        tokens = cfg.tokens
         if device == "meta" or getattr(device, "type", None) == "meta":
             mean, var = torch.empty(tokens, device="meta"), torch.empty(tokens, device="meta")
         else:
@@ -119,14 +99,15 @@ def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, tokens: ScoreToken
         if dtype != torch.float32:  # (a no-op cast would also break FakeTensorMode in export.flops)
             module.to(dtype)
         module.eval()
-    dit = SanaSplit(up.transformer, cfg.split_layer) if up.transformer is not None else None
-    vae = VaeDecode(up.vae) if up.vae is not None else None
+    family = family_of(cfg)
+    dit = family.split(cfg, up.transformer) if up.transformer is not None else None
+    vae = family.decode(up.vae) if up.vae is not None else None
     scorer = SplicedScorer(up.llm, tokens) if up.llm is not None else None
     clip_scorer = SplicedScorer(up.clip_llm, tokens) if up.clip_llm is not None else None
-    norm = HiddenNormalization(up.hidden_mean, up.hidden_var, cfg.latent_size**2)
+    norm = HiddenNormalization(up.hidden_mean, up.hidden_var, cfg.tokens)
     vhs = graphs.VhsVerify(norm, up.vhs_connector, scorer) if scorer and up.vhs_connector is not None else None
     makers = {
-        "text_encoder": lambda: graphs.TextEncoderGraph(TextEncoder(up.text_encoder, cfg.text_output_length, cfg.text_max_length)),
+        "text_encoder": lambda: graphs.TextEncoderGraph(family.text(cfg, up.text_encoder)),
         "propose": lambda: graphs.Propose(dit, vhs),
         "finish": lambda: graphs.Finish(dit, vae),
         "dit_head": lambda: graphs.DitHead(dit),
@@ -167,9 +148,7 @@ def build_modules(
     torch_dtype = DTYPES[dtype] if isinstance(dtype, str) else dtype
     device = torch.device(device)
     if weights is not None:
-        from .weights import load_upstream
-
-        up = load_upstream(cfg, Path(weights))
+        up = family_of(cfg).load_upstream(cfg, Path(weights))
     else:
         # built directly on the target device: at real size a CPU init + copy would cost minutes and 21 GB
         up = build_upstream(cfg, seed, device, parts_for(graph_names))
@@ -177,8 +156,6 @@ def build_modules(
     mods = fuse(cfg, up, torch_dtype, tokens)
     for module in mods.values():
         module.to(device=device)
-    from .examples import example_inputs
-
     result = Modules(cfg, torch_dtype, device, up, tokens, mods)
     result.example = lambda graph, batch=1, seed=1: example_inputs(cfg, graph, batch, seed, device)
     return result

@@ -9,9 +9,12 @@ from pathlib import Path
 import torch
 from diffusers import AutoencoderDC, SanaTransformer2DModel
 from safetensors.torch import load_file
+from tokenizers import Tokenizer
 from transformers import CLIPVisionConfig, CLIPVisionModel, Gemma2Config, Gemma2Model, Qwen2Config, Qwen2ForCausalLM
 
+from .clip_encoder import build_clip
 from .configs import BundleConfig
+from .upstream import Upstream
 from .verifier import Connector
 
 LAYOUT = """expected layout of --weights DIR:
@@ -119,8 +122,6 @@ def _stats(folder: Path, split_layer: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 def load_upstream(cfg: BundleConfig, root: Path):
     """Loads every model strictly and rewrites `cfg` from the checkpoints' own configs."""
-    from .pipeline import Upstream
-
     if not root.is_dir():
         raise WeightsError(f"--weights {root}: not a folder\n{LAYOUT}")
     transformer = _diffusers(SanaTransformer2DModel, _folder(root, "transformer"))
@@ -129,9 +130,7 @@ def load_upstream(cfg: BundleConfig, root: Path):
     text_encoder = Gemma2Model(Gemma2Config.from_pretrained(str(text_folder), attn_implementation="eager"))
     load_strict(text_encoder, read_state_dict(text_folder), text_folder)
     verifier = _folder(root, "verifier")
-    llm, vhs_connector, tower = _llava_qwen(verifier)
-    if tower:  # the VHS vision tower is an identity over h_ℓ*: weights there belong to another model
-        raise WeightsError(f"{verifier}: unexpected {VISION_TOWER}* keys ({len(tower)}); the VHS verifier has no vision tower")
+    llm, vhs_connector = load_vhs_verifier(verifier)
     mean, var = _stats(verifier, cfg.split_layer)
 
     cfg.transformer = {k: v for k, v in dict(transformer.config).items() if not k.startswith("_")}
@@ -141,17 +140,31 @@ def load_upstream(cfg: BundleConfig, root: Path):
     cfg.verifier = {"vocab_size": llm.config.vocab_size, "hidden_size": llm.config.hidden_size}
     if vhs_connector[0].in_features != cfg.hidden_size:
         raise WeightsError(f"{verifier}: mm_projector takes {vhs_connector[0].in_features} features, the DiT has {cfg.hidden_size}")
-    if mean.numel() not in (cfg.latent_size**2, cfg.hidden_size):
+    if mean.numel() not in (cfg.tokens, cfg.hidden_size):
         raise WeightsError(f"{verifier}: hidden-state stats have {mean.numel()} values; expected h·w or hidden_size")
 
+    return with_baselines(root, cfg, transformer, vae, text_encoder.eval(), llm, vhs_connector, mean, var)
+
+
+def load_vhs_verifier(folder: Path) -> tuple[Qwen2ForCausalLM, Connector]:
+    """The VHS LLaVA-Qwen (LLM + connector over h_ℓ*), loaded strictly."""
+    llm, connector, tower = _llava_qwen(folder)
+    if tower:  # the VHS vision tower is an identity over h_ℓ*: weights there belong to another model
+        raise WeightsError(f"{folder}: unexpected {VISION_TOWER}* keys ({len(tower)}); the VHS verifier has no vision tower")
+    return llm, connector
+
+
+def with_baselines(root: Path, cfg: BundleConfig, transformer, vae, text_encoder, llm, vhs_connector, mean, var) -> Upstream:
+    """A loaded generator + VHS verifier completed with the baselines (any generator family): the CLIP baseline
+    from clip_verifier/ and clip/ when present, the AE connector seeded-random; `trained` says which are real."""
     clip, clip_llm, clip_connector = _clip_baseline(root, cfg, llm)
     torch.manual_seed(0)  # the AE baseline has no released checkpoint: its connector stays random
-    ae_connector = Connector(cfg.transformer["out_channels"], llm.config.hidden_size)
+    ae_connector = Connector(cfg.latent_channels, llm.config.hidden_size)
     trained = {"generator": True, "text_encoder": True, "vhs_verifier": True, "clip_verifier": clip_llm is not None, "ae_verifier": False}
     if clip_llm is None:  # untrained baseline over the VHS LLM: the graph still exports, `trained` says it is not real
         clip_llm = llm
     return Upstream(
-        transformer=transformer, vae=vae, text_encoder=text_encoder.eval(), llm=llm, clip=clip.eval(),
+        transformer=transformer, vae=vae, text_encoder=text_encoder, llm=llm, clip=clip.eval(),
         vhs_connector=vhs_connector, clip_connector=clip_connector, ae_connector=ae_connector, clip_llm=clip_llm,
         hidden_mean=mean, hidden_var=var, trained=trained,
     )
@@ -160,8 +173,6 @@ def load_upstream(cfg: BundleConfig, root: Path):
 def _clip_baseline(root: Path, cfg: BundleConfig, vhs_llm: Qwen2ForCausalLM):
     """The MLLM-with-CLIP baseline from clip_verifier/ (its own LLaVA-Qwen: LLM + 1024→896 connector) and the
     CLIP tower (clip/ folder, else the checkpoint's vision_tower keys); (clip, None, connector) when absent."""
-    from .clip_encoder import build_clip
-
     folder = _folder(root, "clip_verifier", required=False)
     clip_folder = _folder(root, "clip", required=False)
     if clip_folder:
@@ -199,8 +210,6 @@ def _clip_baseline(root: Path, cfg: BundleConfig, vhs_llm: Qwen2ForCausalLM):
 
 def _same_tokenizer(folder: Path, verifier: Path) -> None:
     """Both verifiers read prompt ids from one tokenizer: refuse a clip_verifier/ whose own one differs."""
-    from tokenizers import Tokenizer
-
     mine, theirs = folder / "tokenizer.json", verifier / "tokenizer.json"
     if mine.exists() and theirs.exists() and Tokenizer.from_file(str(mine)).get_vocab() != Tokenizer.from_file(str(theirs)).get_vocab():
         raise WeightsError(f"{mine}: differs from {theirs}; the bundle tokenizes both verifiers' prompts with one tokenizer")

@@ -1,7 +1,7 @@
 // The graphs the backend knows (docs/contracts.md §1 table): their I/O names and dtypes, and which
 // verifier modes need which graphs. Used to check a manifest before anything is loaded.
 
-import type { Verifier } from "../pipeline/types.js";
+import type { Verifier } from "@tinyscale/shared";
 import { BundleError, type GraphSpec, type Manifest, type TensorSpec } from "./manifest.js";
 
 export const GRAPH_NAMES = [
@@ -104,7 +104,7 @@ function knownDims(manifest: Manifest): Record<string, number> {
     w: g.latent_width,
     H: g.image_height,
     W: g.image_width,
-    hw: g.latent_height * g.latent_width,
+    hw: (g.latent_height / g.patch_size) * (g.latent_width / g.patch_size),
     hidden: g.hidden_size,
     max_length: manifest.text_encoder.max_length,
     output_length: manifest.text_encoder.output_length,
@@ -177,6 +177,12 @@ function checkTensors(
 /** Checks every graph entry of the manifest against the contract; throws BundleError naming the file. */
 export function checkManifestGraphs(manifestFile: string, manifest: Manifest): void {
   checkTrainedParts(manifestFile, manifest);
+  const g = manifest.generator;
+  if (g.latent_height % g.patch_size !== 0 || g.latent_width % g.patch_size !== 0) {
+    throw new BundleError(
+      `${manifestFile}: generator latent ${g.latent_height}×${g.latent_width} is not a multiple of patch_size ${g.patch_size}`,
+    );
+  }
   const dims = knownDims(manifest);
   for (const required of MODE_GRAPHS.vhs) {
     if (!(required in manifest.graphs)) {

@@ -42,11 +42,17 @@ export const ManifestSchema = z.object({
     ae_verifier: z.boolean(),
   }),
   generator: z.object({
+    // Which generator family the graphs wrap. Nothing is run differently by family: where families differ
+    // (sampler, VAE scaling, text-encoder selection) the graphs carry it, and the shapes come from the fields
+    // below. Bundles written before the field existed are SANA-Sprint.
+    family: z.enum(["sana-sprint", "pixart-dmd"]).default("sana-sprint"),
     architecture: z.string(),
     num_layers: positiveInt,
     split_layer: z.number().int().nonnegative(), // ≤ num_layers − 1 (checked with the graphs)
     hidden_size: positiveInt,
     latent_channels: positiveInt,
+    /** DiT patch side: h_ℓ* has (latent_height / patch_size) · (latent_width / patch_size) tokens. */
+    patch_size: positiveInt.default(1),
     latent_height: positiveInt,
     latent_width: positiveInt,
     image_height: positiveInt,

@@ -2,7 +2,14 @@
 // job, admit it to a worker, and answer with the image and every candidate's score.
 
 import { createHash } from "node:crypto";
-import { DEADLINE_HEADER, GenerateRequestSchema, METADATA_HEADER, TinyscaleError } from "@tinyscale/shared";
+import {
+  DEADLINE_HEADER,
+  GenerateRequestSchema,
+  generateRoute,
+  honoPath,
+  METADATA_HEADER,
+  TinyscaleError,
+} from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AdmissionQueue } from "../admission/admission-queue.js";
 import type { Authenticator } from "../auth/authenticate.js";
@@ -40,7 +47,7 @@ function describeIssues(issues: readonly { path: readonly PropertyKey[]; message
 
 export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
   const { state, admission, metrics } = deps;
-  app.post("/v1/generate", async (c) => {
+  app.on(generateRoute.method, honoPath(generateRoute), async (c) => {
     const arrival = Date.now();
     const requestId = c.get("requestId");
     const log = deps.logger.child({ request_id: requestId });
@@ -106,5 +113,4 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
     }
     return c.json(buildJsonResponse(result, ctx));
   });
-  app.all("/v1/generate", (c) => errorResponse(c, "method_not_allowed", "use POST /v1/generate"));
 }

@@ -1,6 +1,14 @@
 // Probes and metrics: GET /healthz (the process answers), GET /readyz (bundle loaded, warm, profiled, not
 // draining), GET /metrics (Prometheus text).
 
+import {
+  type Health,
+  healthzRoute,
+  honoPath,
+  metricsRoute,
+  type Readiness,
+  readyzRoute,
+} from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AdmissionQueue } from "../admission/admission-queue.js";
 import type { BackendState } from "../backend-state.js";
@@ -14,12 +22,18 @@ export function registerHealth(
   metrics: BackendMetrics,
 ) {
   // The edge ranks backends by queue_depth + in_flight from here (edge/src/backends/backend-status.ts).
-  app.get("/healthz", (c) =>
-    c.json({ status: "ok", phase: state.phase, queue_depth: admission.depth, in_flight: admission.inFlight }),
-  );
-  app.get("/readyz", (c) => {
+  app.on(healthzRoute.method, honoPath(healthzRoute), (c) => {
+    const body: Health = {
+      status: "ok",
+      phase: state.phase,
+      queue_depth: admission.depth,
+      in_flight: admission.inFlight,
+    };
+    return c.json(body);
+  });
+  app.on(readyzRoute.method, honoPath(readyzRoute), (c) => {
     const ready = state.phase === "ready";
-    const body = {
+    const body: Readiness = {
       ready,
       phase: state.phase,
       model: state.manifest.bundle_id,
@@ -28,7 +42,7 @@ export function registerHealth(
     };
     return c.json(body, ready ? 200 : 503);
   });
-  app.get("/metrics", async (c) => {
+  app.on(metricsRoute.method, honoPath(metricsRoute), async (c) => {
     metrics.queueDepth.set(admission.depth);
     metrics.inFlight.set(admission.inFlight);
     return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
