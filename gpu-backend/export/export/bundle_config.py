@@ -28,6 +28,9 @@ class BundleConfig:
     verifier_vocab_size: int = 512
     # token count of the verifier template prefix (prefix_ids is [1, prefix_len]); set from the tokenizer
     prefix_len: int = 54
+    # the verifier prompt around the image tokens, rendered at export (verifier_template.py)
+    template_prefix: str = ""
+    template_suffix: str = ""
     # generator family (export.family): which upstream classes, sampler and text encoder the graphs wrap
     family: str = "sana-sprint"
     # bundle id when exported from released checkpoints (--weights); None keeps bundle_id

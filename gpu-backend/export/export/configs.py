@@ -10,19 +10,6 @@ from .bundle_config import BundleConfig
 from .pixart_configs import pixart_real, pixart_tiny
 from .proportional import proportional_config
 
-# The VHS verifier's prompt (aimagelab/VHS LatentGemmaVerifier.build_message) wrapped in the stock
-# Qwen2.5 chat template; `<image>` splits it into the prefix and the suffix the backend tokenizes.
-QWEN_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
-VHS_PREFIX = (
-    f"<|im_start|>system\n{QWEN_SYSTEM}<|im_end|>\n<|im_start|>user\n"
-    "You are an AI assistant specializing in image analysis and ranking. Your task is to analyze and "
-    "compare image based on how well they match the given prompt. "
-)
-VHS_SUFFIX = (
-    " The given prompt is: {prompt}. Please consider the prompt and the image to make a decision and "
-    "response directly with 'yes' or 'no'<|im_end|>\n<|im_start|>assistant\n"
-)
-
 
 def _tiny() -> BundleConfig:
     return BundleConfig(
@@ -155,7 +142,7 @@ def get_config(name: str, split_layer: int | None = None) -> BundleConfig:
     cfg = copy.deepcopy(_BUILDERS[name]())
     if split_layer is not None:
         layers = cfg.transformer["num_layers"]
-        if not 0 <= split_layer < layers - 1:
-            raise ValueError(f"--split-layer must be in 0..{layers - 2} for {name} ({layers} layers)")
+        if not 0 <= split_layer < layers:  # ℓ* = L−1: the tail runs no block, only norm_out/proj_out/TrigFlow
+            raise ValueError(f"--split-layer must be in 0..{layers - 1} for {name} ({layers} layers)")
         cfg.split_layer = split_layer
     return cfg

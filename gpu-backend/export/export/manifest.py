@@ -5,15 +5,28 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .configs import VHS_PREFIX, VHS_SUFFIX, BundleConfig
+from .configs import BundleConfig
 from .examples import graph_signature
 from .family import family_of
+from .score_tokens import ScoreTokens
 from .verifier import NORM_EPS
 
 FORMAT_VERSION = 1
 
 
-def build_manifest(cfg: BundleConfig, dtype: str, graphs: list[str], yes_id: int, no_id: int, stats_shape: list[int]) -> dict:
+def build_manifest(
+    cfg: BundleConfig,
+    dtype: str,
+    graphs: list[str],
+    tokens: ScoreTokens,
+    stats_shape: list[int],
+    trained: dict[str, bool],
+    test_bundle: bool,
+    precision: dict[str, str],
+) -> dict:
+    """`dtype` is the requested compute dtype; `precision[graph]` what each graph computes in (a graph whose
+    activations leave fp16's range stays fp32). `trained` says which parts carry checkpoint weights; a
+    test bundle (random weights) is served in every mode, any other only in modes whose parts are trained."""
     sig = graph_signature(cfg)
     tr = cfg.transformer
     family = family_of(cfg)
@@ -25,6 +38,8 @@ def build_manifest(cfg: BundleConfig, dtype: str, graphs: list[str], yes_id: int
         "format_version": FORMAT_VERSION,
         "bundle_id": cfg.bundle_id,
         "dtype": dtype,
+        "test_bundle": test_bundle,
+        "trained": {key: bool(value) for key, value in trained.items()},
         "generator": {
             # family-specific facts first (architecture, sampler constants), then the shared shape facts
             "family": cfg.family,
@@ -51,14 +66,17 @@ def build_manifest(cfg: BundleConfig, dtype: str, graphs: list[str], yes_id: int
         "verifier": {
             "architecture": "qwen2",
             "tokenizer": "verifier_tokenizer.json",
-            "template_prefix": VHS_PREFIX,
-            "template_suffix": VHS_SUFFIX,
-            "yes_token_id": yes_id,
-            "no_token_id": no_id,
+            "template_prefix": cfg.template_prefix,
+            "template_suffix": cfg.template_suffix,
+            "yes_token_id": tokens.yes_id,
+            "no_token_id": tokens.no_id,
+            "yes_token_ids": list(tokens.yes_ids),
             "image_tokens": cfg.tokens,
             "hidden_normalization": {"eps": NORM_EPS, "stats_shape": stats_shape},
         },
-        "graphs": {g: {"file": f"{g}.onnx", "inputs": io(sig[g][0]), "outputs": io(sig[g][1])} for g in graphs},
+        "graphs": {
+            g: {"file": f"{g}.onnx", "precision": precision[g], "inputs": io(sig[g][0]), "outputs": io(sig[g][1])} for g in graphs
+        },
         "max_batch": cfg.max_batch,
         "profile": None,
     }

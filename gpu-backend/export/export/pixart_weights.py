@@ -8,13 +8,11 @@ from pathlib import Path
 
 import torch
 from diffusers import AutoencoderKL, DDPMScheduler, PixArtTransformer2DModel
-from transformers import CLIPVisionConfig, CLIPVisionModel, T5Config, T5EncoderModel
+from transformers import T5Config, T5EncoderModel
 
 from .bundle_config import BundleConfig
-from .clip_encoder import build_clip
 from .upstream import Upstream
-from .verifier import Connector
-from .weights import WeightsError, _folder, _llava_qwen, _stats, load_strict, read_state_dict
+from .weights import WeightsError, _stats, load_strict, load_vhs_verifier, read_state_dict, with_baselines
 
 LAYOUT = """expected layout of --weights DIR for pixart-real:
   transformer/   diffusers PixArtTransformer2DModel (PixArt-Alpha-DMD-XL-2-512x512/transformer: config.json + weights)
@@ -75,7 +73,7 @@ def load_pixart_upstream(cfg: BundleConfig, root: Path) -> Upstream:
         state["shared.weight"] = state["encoder.embed_tokens.weight"]
     load_strict(text_encoder, state, text_folder, optional=("encoder.embed_tokens.weight",))
     verifier = root / "verifier"
-    llm, vhs_connector = _llava_qwen(verifier)
+    llm, vhs_connector = load_vhs_verifier(verifier)
     mean, var = _stats(verifier, cfg.split_layer)
 
     cfg.transformer = {k: v for k, v in dict(transformer.config).items() if not k.startswith("_")}
@@ -94,17 +92,5 @@ def load_pixart_upstream(cfg: BundleConfig, root: Path) -> Upstream:
     if mean.numel() not in (cfg.tokens, cfg.hidden_size):
         raise WeightsError(f"{verifier}: hidden-state stats have {mean.numel()} values; expected {cfg.tokens} tokens or hidden_size")
 
-    # parts without a released checkpoint here stay random (seeded), as for SANA-Sprint
-    torch.manual_seed(0)
-    d_llm = llm.config.hidden_size
-    clip_folder = _folder(root, "clip", required=False)
-    if clip_folder:
-        clip = CLIPVisionModel(CLIPVisionConfig.from_pretrained(str(clip_folder), attn_implementation="eager"))
-        load_strict(clip, read_state_dict(clip_folder), clip_folder)
-    else:
-        clip = build_clip(cfg.clip)
-    cfg.clip = {**cfg.clip, "hidden_size": clip.config.hidden_size, "image_size": clip.config.image_size}
-    clip_verifier = _folder(root, "clip_verifier", required=False)
-    clip_connector = _llava_qwen(clip_verifier)[1] if clip_verifier else Connector(clip.config.hidden_size, d_llm)
-    ae_connector = Connector(cfg.latent_channels, d_llm)
-    return Upstream(transformer, vae, text_encoder.eval(), llm, clip.eval(), vhs_connector, clip_connector, ae_connector, mean, var)
+    # the baselines (CLIP with its own LLaVA-Qwen, AE) load, or stay seeded-random, as for SANA-Sprint
+    return with_baselines(root, cfg, transformer, vae, text_encoder.eval(), llm, vhs_connector, mean, var)

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
 from .verifier import Connector
+
+# manifest `trained` keys: which parts carry checkpoint weights
+TRAINED_KEYS = ("generator", "text_encoder", "vhs_verifier", "clip_verifier", "ae_verifier")
 
 
 @dataclass
@@ -23,5 +26,8 @@ class Upstream:
     vhs_connector: Connector | None
     clip_connector: Connector | None
     ae_connector: Connector | None
+    clip_llm: nn.Module | None  # the CLIP baseline's own LLaVA-Qwen LLM, not the VHS one
     hidden_mean: torch.Tensor
     hidden_var: torch.Tensor
+    # which parts carry trained weights (manifest `trained`); seeded random parts are False
+    trained: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(TRAINED_KEYS, False))

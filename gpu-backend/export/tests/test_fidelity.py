@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from tokenizers import Tokenizer
 from diffusers import SanaSprintPipeline, SCMScheduler
 
 from export.check import relative_error, session
@@ -47,8 +48,9 @@ def upstream_run(committed_manifest):
     return cfg, up, inputs, captured["h"], images
 
 
-def unfused_scores(cfg, up, hidden, prefix_ids, suffix_ids, yes_id, no_id) -> torch.Tensor:
-    """VHS scoring written out: normalize, mm_projector, splice at the <image> position, Qwen, last-token softmax."""
+def unfused_scores(cfg, up, hidden, prefix_ids, suffix_ids, tokenizer, yes_id, no_id) -> torch.Tensor:
+    """VHS scoring written out: normalize, mm_projector, splice at the <image> position, Qwen, last-token
+    softmax, then the released rule: "yes" in the lower-cased decoded top token → P(yes), else −P(no)."""
     with torch.no_grad():
         mean, var = up.hidden_mean.view(1, -1, 1), up.hidden_var.view(1, -1, 1)
         feats = up.vhs_connector((hidden - mean) / torch.sqrt(var + 1e-6))
@@ -58,8 +60,8 @@ def unfused_scores(cfg, up, hidden, prefix_ids, suffix_ids, yes_id, no_id) -> to
         positions = torch.arange(embeds.shape[1]).unsqueeze(0).expand(embeds.shape[0], -1)
         logits = up.llm(inputs_embeds=embeds, attention_mask=torch.ones(embeds.shape[:2], dtype=torch.long), position_ids=positions).logits
         probs = torch.softmax(logits[:, -1].float(), dim=-1)
-        top = probs.argmax(dim=-1)
-        return torch.where(top == yes_id, probs[:, yes_id], -probs[:, no_id])
+        says_yes = torch.tensor(["yes" in tokenizer.decode([int(t)]).lower() for t in probs.argmax(dim=-1)])
+        return torch.where(says_yes, probs[:, yes_id], -probs[:, no_id])
 
 
 def test_propose_scores_match_unfused_upstream(committed_bundle, committed_manifest, upstream_run):
@@ -67,7 +69,8 @@ def test_propose_scores_match_unfused_upstream(committed_bundle, committed_manif
     verifier = committed_manifest["verifier"]
     got = session(committed_bundle / "propose.onnx").run(None, {k: v.numpy() for k, v in inputs.items()})
     scores, winner, winner_hidden = got
-    want = unfused_scores(cfg, up, hidden, inputs["prefix_ids"], inputs["suffix_ids"], verifier["yes_token_id"], verifier["no_token_id"]).numpy()
+    tokenizer = Tokenizer.from_file(str(committed_bundle / verifier["tokenizer"]))
+    want = unfused_scores(cfg, up, hidden, inputs["prefix_ids"], inputs["suffix_ids"], tokenizer, verifier["yes_token_id"], verifier["no_token_id"]).numpy()
     assert relative_error(scores, want) <= 1e-4, (scores, want)
     assert int(winner[0]) == int(np.argmax(want))
     assert relative_error(winner_hidden[0], hidden[int(winner[0])].numpy()) <= 1e-4

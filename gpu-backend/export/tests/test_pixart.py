@@ -10,12 +10,16 @@ import pytest
 import torch
 from diffusers import DDPMScheduler
 from test_weights import save_upstream_layout
+from tokenizers import Tokenizer
 
 from export.configs import get_config
 from export.manifest import build_manifest
 from export.pipeline import GRAPH_NAMES, build_modules, build_upstream
 from export.pixart_configs import DEFAULT_SCHEDULER
 from export.pixart_weights import load_pixart_upstream
+from export.score_tokens import score_tokens
+from export.upstream import TRAINED_KEYS
+from export.verifier_template import default_template
 from export.weights import WeightsError
 
 BUNDLE = Path(__file__).resolve().parents[2] / "models" / "pixart-tiny"
@@ -44,8 +48,15 @@ def test_committed_manifest_is_what_the_exporter_writes():
     cfg = get_config("pixart-tiny")
     cfg.prefix_len = committed["graphs"]["propose"]["inputs"][3]["shape"][1]
     v = committed["verifier"]
-    built = build_manifest(cfg, "fp32", list(GRAPH_NAMES), v["yes_token_id"], v["no_token_id"], [cfg.tokens])
+    template = default_template()  # the built tokenizers carry no chat template of their own
+    cfg.template_prefix, cfg.template_suffix = template.prefix, template.suffix
+    tokens = score_tokens(Tokenizer.from_file(str(BUNDLE / v["tokenizer"])))
+    untrained = dict.fromkeys(TRAINED_KEYS, False)
+    built = build_manifest(cfg, "fp32", list(GRAPH_NAMES), tokens, [cfg.tokens], untrained, True, dict.fromkeys(GRAPH_NAMES, "fp32"))
     assert built == {**committed, "profile": None}
+    # random weights: a test bundle, served in every mode; the same Qwen2 VHS verifier design as SANA-Sprint's
+    assert committed["test_bundle"] is True and committed["trained"] == untrained
+    assert v["architecture"] == "qwen2" and v["yes_token_id"] in v["yes_token_ids"]
     gen = committed["generator"]
     assert gen["family"] == "pixart-dmd" and gen["patch_size"] == 2
     assert gen["sampler"]["type"] == "ddpm_one_step" and gen["sampler"]["timestep"] == 400

@@ -13,6 +13,7 @@ import pytest
 import torch
 from diffusers import DDPMScheduler, PixArtAlphaPipeline
 from test_fidelity import unfused_scores
+from tokenizers import Tokenizer
 from transformers import PreTrainedTokenizerFast
 
 from export.check import relative_error, session
@@ -88,7 +89,8 @@ def test_propose_scores_match_unfused_upstream(manifest, upstream_run):
     scores, winner, winner_hidden = session(BUNDLE / "propose.onnx").run(None, feed)
     hidden = captured["h"]
     assert hidden.shape == (BATCH, cfg.tokens, cfg.hidden_size)
-    want = unfused_scores(cfg, up, hidden, inputs["prefix_ids"], inputs["suffix_ids"], verifier["yes_token_id"], verifier["no_token_id"]).numpy()
+    tokenizer = Tokenizer.from_file(str(BUNDLE / verifier["tokenizer"]))
+    want = unfused_scores(cfg, up, hidden, inputs["prefix_ids"], inputs["suffix_ids"], tokenizer, verifier["yes_token_id"], verifier["no_token_id"]).numpy()
     assert relative_error(scores, want) <= 1e-4, (scores, want)
     assert int(winner[0]) == int(np.argmax(want))
     assert relative_error(winner_hidden[0], hidden[int(winner[0])].numpy()) <= 1e-4
