@@ -52,7 +52,7 @@ describe.skipIf(optedOut)("edge → backend whose bundle has untrained verifiers
     };
     expect(models.data.map((m) => m.verifiers)).toEqual([["vhs", "none"]]);
     const refused = await edge.generate(created.key, { prompt: "a red fox", n: 1, verifier: "ae" });
-    expect(refused.status).toBe(400);
-    expect(await errorCode(refused)).toBe("invalid_request");
+    expect(refused.status).toBe(422);
+    expect(await errorCode(refused)).toBe("unsupported_verifier");
   });
 });

@@ -55,9 +55,9 @@ describe("trained weights decide the modes of a non-test bundle", () => {
   it("a request for an untrained verifier gets a typed error", async () => {
     for (const verifier of ["clip", "ae"]) {
       const response = await generate(backend, { prompt: "a red cat", verifier, n: 1 });
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(422);
       const body = await response.json();
-      expect(body.error.code).toBe("invalid_request");
+      expect(body.error.code).toBe("unsupported_verifier");
       expect(body.error.message).toContain(`verifier "${verifier}"`);
       expect(body.error.message).toContain("no trained weights");
     }

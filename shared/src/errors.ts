@@ -5,9 +5,11 @@
 export const ERROR_CODES = {
   invalid_request: 400,
   invalid_json: 400,
-  // Valid by the document, refused by what this deployment serves (its sizes, its minimum budget): 422.
+  // Valid by the document, refused by what this deployment serves (its sizes, its minimum budget, the
+  // verifier modes its bundle has trained weights for): 422.
   budget_too_small: 422,
   unsupported_size: 422,
+  unsupported_verifier: 422,
   missing_api_key: 401,
   invalid_api_key: 401,
   key_expired: 401,

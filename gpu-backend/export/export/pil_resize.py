@@ -6,7 +6,6 @@ clips to uint8 as PIL does: horizontal first, then vertical."""
 
 from __future__ import annotations
 
-import math
 
 import torch
 

@@ -52,7 +52,7 @@ export function planJob(
       ? ": this bundle has no trained weights for it"
       : "";
     throw new TinyscaleError(
-      "invalid_request",
+      "unsupported_verifier",
       `verifier "${verifier}" is not available on model ${state.manifest.bundle_id}${why} (available: ${state.modes.join(", ")})`,
     );
   }

@@ -177,7 +177,7 @@ export interface components {
             };
         };
         /** @enum {string} */
-        ErrorCode: "invalid_request" | "invalid_json" | "budget_too_small" | "unsupported_size" | "missing_api_key" | "invalid_api_key" | "key_expired" | "invalid_signature" | "missing_admin_token" | "invalid_admin_token" | "quota_exceeded" | "key_revoked" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_in_flight" | "revoked_key_immutable" | "payload_too_large" | "idempotency_mismatch" | "rate_limited" | "concurrency_limited" | "internal_error" | "misconfigured" | "backend_error" | "overloaded" | "no_backend" | "deadline_exceeded";
+        ErrorCode: "invalid_request" | "invalid_json" | "budget_too_small" | "unsupported_size" | "unsupported_verifier" | "missing_api_key" | "invalid_api_key" | "key_expired" | "invalid_signature" | "missing_admin_token" | "invalid_admin_token" | "quota_exceeded" | "key_revoked" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_in_flight" | "revoked_key_immutable" | "payload_too_large" | "idempotency_mismatch" | "rate_limited" | "concurrency_limited" | "internal_error" | "misconfigured" | "backend_error" | "overloaded" | "no_backend" | "deadline_exceeded";
         /** @description Exactly one of `budget_ms` (the service picks n) or `n`; with `verifier: none`, n is 1. Unknown fields are rejected. */
         GenerateRequest: {
             /**
@@ -510,7 +510,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body. Codes: `budget_too_small`, `unsupported_size`, `idempotency_mismatch`. */
+            /** @description Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body. Codes: `budget_too_small`, `unsupported_size`, `unsupported_verifier`, `idempotency_mismatch`. */
             422: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -662,7 +662,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body. Codes: `budget_too_small`, `unsupported_size`, `idempotency_mismatch`. */
+            /** @description Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body. Codes: `budget_too_small`, `unsupported_size`, `unsupported_verifier`, `idempotency_mismatch`. */
             422: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
