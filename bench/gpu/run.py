@@ -194,7 +194,7 @@ def main() -> None:
         # text encode is then a timing stand-in (noted in the JSON), not the exact encoder.
         for model in (up.llm, up.clip, up.text_encoder):
             model.set_attn_implementation("sdpa")
-    graphs = fuse(cfg, up, dtype, *default_token_ids(cfg))
+    graphs = fuse(cfg, up, dtype, default_token_ids(cfg))
     for module in graphs.values():
         module.to(device)  # buffers our fused modules create (e.g. index tensors) start on the host
     from export.examples import example_inputs

@@ -89,10 +89,10 @@ describe("signed forwarding", () => {
     }
   });
 
-  it("budget too small for one candidate → 400 budget_too_small, nothing reserved", async () => {
+  it("budget too small for one candidate → 422 budget_too_small, nothing reserved", async () => {
     const created = await edge.createKey();
     const response = await edge.generate(created.key, { prompt: "a fox", budget_ms: 50 });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(422);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("budget_too_small");
     expect(body.error.message).toMatch(/minimum budget of \d+ ms/);
@@ -143,7 +143,7 @@ describe("backend failures refund the reservation", () => {
     ["fail-500", 502, "backend_error"],
     ["drop", 502, "backend_error"],
     ["overloaded", 503, "overloaded"],
-    ["bad-size", 400, "unsupported_size"],
+    ["bad-size", 422, "unsupported_size"],
   ];
 
   it.each(cases)("prompt %s → %i %s, balance unchanged", async (prompt, status, code) => {
@@ -211,7 +211,13 @@ describe("backend failures refund the reservation", () => {
   });
 
   it("a client that disconnects mid-request still has its reservation settled (no leaked credits or slot)", async () => {
-    const created = await edge.createKey({ credits_quota: 100, max_concurrent: 1 });
+    // A rate limit far above the polling below: each usage read spends a token.
+    const created = await edge.createKey({
+      credits_quota: 100,
+      max_concurrent: 1,
+      rpm: 100_000,
+      burst: 10_000,
+    });
     const abort = new AbortController();
     const request = fetch(`${edge.url}/v1/generate`, {
       method: "POST",

@@ -38,6 +38,8 @@ export interface RunningBackend {
   port: number;
   host: string;
   state: BackendState;
+  /** `METHOD /path` of every route the HTTP app serves (tests compare it with the route table). */
+  servedRoutes(): string[];
   /** Resolves when ready to serve; rejects (and closes) if the bundle cannot be loaded. */
   ready: Promise<void>;
   profile(): Profile | undefined;
@@ -173,6 +175,9 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
     port,
     host,
     state,
+    servedRoutes: () => [
+      ...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`)),
+    ],
     ready,
     profile: () => state.profile,
     drain: async () => {

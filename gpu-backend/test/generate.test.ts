@@ -115,6 +115,10 @@ describe("POST /v1/generate", () => {
     expect(result.planned_ms).not.toBeNull();
     expect(result.n).toBe(result.n_requested);
     expect(result.n).toBe(64);
+    // Every millisecond value is for people: rounded to 0.1 ms.
+    for (const ms of [result.planned_ms, ...Object.values(result.timings)]) {
+      expect(String(ms)).toMatch(/^\d+(\.\d)?$/);
+    }
   });
 
   it("refuses at once with 503 overloaded + Retry-After when the deadline cannot be met", async () => {

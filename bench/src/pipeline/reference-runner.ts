@@ -1,6 +1,6 @@
 // `reference`: a faithful re-creation of how the released VHS code (aimagelab/VHS) runs, on the bundle's
 // own graphs — candidates one at a time, the prompt re-encoded for each, 3-beam scoring, and the winner
-// regenerated from scratch (text encoder + full DiT + decode). See ml-facts §1.
+// regenerated from scratch (text encoder + full DiT + decode). See docs/architecture.md.
 
 import { performance } from "node:perf_hooks";
 import { candidateNoise, candidateSeed } from "@tinyscale/shared";

@@ -183,6 +183,7 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
       )}\n`,
     );
   }
-  log("targets (issue 6):");
-  for (const t of [...targets, ...loadChecks]) process.stdout.write(`  ${targetLine(t)}\n`);
+  log("targets:");
+  for (const t of [...targets, ...loadChecks]) process.stdout.write(`  ${targetLine(t)}
+`);
 }

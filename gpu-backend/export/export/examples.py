@@ -15,7 +15,7 @@ def graph_signature(cfg: BundleConfig) -> dict[str, tuple[list[tuple[str, str, l
 
     Everything a row needs travels with the row (its prompt's embeddings, mask, suffix ids and length), so a
     batch may mix the candidates of several requests; propose's group_mask says which rows are whose."""
-    c, s, d = cfg.transformer["out_channels"], cfg.latent_size, cfg.hidden_size
+    c, s, d, tokens = cfg.latent_channels, cfg.latent_size, cfg.hidden_size, cfg.tokens
     img = cfg.image_size
     L, cc = cfg.text_output_length, cfg.transformer["caption_channels"]
     prefix_len = cfg.prefix_len
@@ -27,7 +27,7 @@ def graph_signature(cfg: BundleConfig) -> dict[str, tuple[list[tuple[str, str, l
     pre = ("prefix_ids", "int64", [1, prefix_len])
     suf = ("suffix_ids", "int64", ["batch", "suffix_len"])
     sl = ("suffix_length", "int64", ["batch"])
-    hidden = ("hidden", "float32", ["batch", s * s, d])
+    hidden = ("hidden", "float32", ["batch", tokens, d])
     latent = ("latent", "float32", ["batch", c, s, s])
     image = ("image", "uint8", ["batch", img, img, 3])
     scores = ("scores", "float32", ["batch"])
@@ -39,7 +39,7 @@ def graph_signature(cfg: BundleConfig) -> dict[str, tuple[list[tuple[str, str, l
         ),
         "propose": (
             [noise, pe, pm, pre, suf, sl, ("group_mask", "int64", ["groups", "batch"])],
-            [scores, ("winner_index", "int64", ["groups"]), ("winner_hidden", "float32", ["groups", s * s, d])],
+            [scores, ("winner_index", "int64", ["groups"]), ("winner_hidden", "float32", ["groups", tokens, d])],
         ),
         "finish": ([hidden, noise, pe, pm], [image]),
         "dit_head": ([noise, pe, pm], [hidden]),
@@ -60,7 +60,7 @@ def example_inputs(cfg: BundleConfig, graph: str, batch: int = 1, seed: int = 1,
     out: dict[str, torch.Tensor] = {}
     groups = min(batch, 2)
     for name, dtype, shape in inputs:
-        sizes = {"batch": batch, "suffix_len": suffix_len or SUFFIX_LEN[cfg.name], "groups": groups}
+        sizes = {"batch": batch, "suffix_len": suffix_len or SUFFIX_LEN.get(cfg.name, 39), "groups": groups}
         dims = [sizes.get(dim, dim) if isinstance(dim, str) else dim for dim in shape]
         if name == "suffix_length":
             full = sizes["suffix_len"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from tokenizers import Tokenizer
 from diffusers import SanaSprintPipeline, SCMScheduler
 
 from export.check import relative_error, session
@@ -49,9 +50,10 @@ def upstream_run(committed_manifest):
     return cfg, up, inputs, captured["h"], images
 
 
-def unfused_scores(cfg, up, hidden, prefix_ids, suffix_ids, suffix_length, yes_id, no_id) -> torch.Tensor:
+def unfused_scores(cfg, up, hidden, prefix_ids, suffix_ids, suffix_length, tokenizer, yes_id, no_id) -> torch.Tensor:
     """VHS scoring written out, one row at a time without padding: normalize, mm_projector, splice at the
-    <image> position, Qwen, last-token softmax. Row i's prompt is its own suffix_ids[i, :suffix_length[i]]."""
+    <image> position, Qwen, last-token softmax, then the released rule: "yes" in the lower-cased decoded top
+    token → P(yes), else −P(no). Row i's prompt is its own suffix_ids[i, :suffix_length[i]]."""
     with torch.no_grad():
         mean, var = up.hidden_mean.view(1, -1, 1), up.hidden_var.view(1, -1, 1)
         feats = up.vhs_connector((hidden - mean) / torch.sqrt(var + 1e-6))
@@ -63,8 +65,8 @@ def unfused_scores(cfg, up, hidden, prefix_ids, suffix_ids, suffix_length, yes_i
             logits = up.llm(inputs_embeds=row, attention_mask=torch.ones(row.shape[:2], dtype=torch.long), position_ids=positions).logits
             last.append(logits[0, -1])
         probs = torch.softmax(torch.stack(last).float(), dim=-1)
-        top = probs.argmax(dim=-1)
-        return torch.where(top == yes_id, probs[:, yes_id], -probs[:, no_id])
+        says_yes = torch.tensor(["yes" in tokenizer.decode([int(t)]).lower() for t in probs.argmax(dim=-1)])
+        return torch.where(says_yes, probs[:, yes_id], -probs[:, no_id])
 
 
 def test_propose_scores_match_unfused_upstream(committed_bundle, committed_manifest, upstream_run):
@@ -72,8 +74,9 @@ def test_propose_scores_match_unfused_upstream(committed_bundle, committed_manif
     verifier = committed_manifest["verifier"]
     got = session(committed_bundle / "propose.onnx").run(None, {k: v.numpy() for k, v in inputs.items()})
     scores, winner, winner_hidden = got
+    tokenizer = Tokenizer.from_file(str(committed_bundle / verifier["tokenizer"]))
     want = unfused_scores(
-        cfg, up, hidden, inputs["prefix_ids"], inputs["suffix_ids"], inputs["suffix_length"], verifier["yes_token_id"], verifier["no_token_id"]
+        cfg, up, hidden, inputs["prefix_ids"], inputs["suffix_ids"], inputs["suffix_length"], tokenizer, verifier["yes_token_id"], verifier["no_token_id"]
     ).numpy()
     assert relative_error(scores, want) <= 1e-4, (scores, want)
     for g, rows in enumerate(inputs["group_mask"].numpy() != 0):  # one winner per request of the batch

@@ -1,6 +1,7 @@
 // Every operator-facing setting of the backend: one table gives the flag, the env var, the default and
-// the help line, so `--help`, the README and the parser cannot drift apart.
+// the help line; --help is built from it and options.test.ts checks the README's table against it.
 
+import { BACKEND_ROUTES } from "@tinyscale/shared";
 import type { SchedulerName } from "../admission/scheduler.js";
 import { isLogLevel, type LogLevel } from "../log/logger.js";
 
@@ -297,7 +298,7 @@ export function helpText(): string {
     "Authentication: set TINYSCALE_SIGNING_SECRET (edge HMAC) and/or TINYSCALE_BACKEND_TOKEN (bearer).",
     "With neither, the backend refuses to start unless --allow-unauthenticated is given.",
     "",
-    "Endpoints: POST /v1/generate, GET /v1/profile, GET /v1/models, GET /healthz, GET /readyz, GET /metrics.",
+    `Endpoints: ${BACKEND_ROUTES.map((route) => `${route.method.toUpperCase()} ${route.path}`).join(", ")}.`,
   );
   return lines.join("\n");
 }

@@ -1,4 +1,4 @@
-// One generation request end to end, per verifier mode (ARCHITECTURE §2): encode the prompt once, run
+// One generation request end to end, per verifier mode (docs/architecture.md): encode the prompt once, run
 // candidate batches, finish and decode the winner (or, for clip, keep its already-decoded pixels),
 // encode the image. Returns the image, every candidate's score and where the time went.
 

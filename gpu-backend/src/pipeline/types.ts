@@ -1,8 +1,9 @@
 // Types shared by the pipeline stages, the worker protocol and the HTTP layer: what a generation job
 // asks for and what it returns. Plain data only, so it crosses the worker boundary by structured clone.
 
-export type Verifier = "vhs" | "clip" | "ae" | "none";
-export type OutputFormat = "png" | "webp" | "jpeg";
+import type { OutputFormat, Verifier } from "@tinyscale/shared";
+
+export type { OutputFormat, Verifier };
 
 export interface GenerationJob {
   requestId: string;

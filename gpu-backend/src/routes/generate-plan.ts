@@ -11,6 +11,7 @@ import {
 } from "@tinyscale/shared";
 import type { Admission } from "../admission/admission-queue.js";
 import { type BackendState, nativeSize } from "../backend-state.js";
+import { untrainedModes } from "../onnx/graph-contract.js";
 
 export interface PlannedJob extends Admission {
   plannedMs: number | null;
@@ -46,9 +47,13 @@ export function planJob(
   }
   const verifier = request.verifier;
   if (!state.modes.includes(verifier)) {
+    // an untrained verifier would rank candidates at random while claiming to score them
+    const why = untrainedModes(state.manifest).includes(verifier)
+      ? ": this bundle has no trained weights for it"
+      : "";
     throw new TinyscaleError(
-      "invalid_request",
-      `verifier "${verifier}" is not available on model ${state.manifest.bundle_id} (available: ${state.modes.join(", ")})`,
+      "unsupported_verifier",
+      `verifier "${verifier}" is not available on model ${state.manifest.bundle_id}${why} (available: ${state.modes.join(", ")})`,
     );
   }
   let n: number;

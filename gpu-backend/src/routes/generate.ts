@@ -2,7 +2,15 @@
 // job, admit it to a worker, and answer with the image and every candidate's score.
 
 import { createHash } from "node:crypto";
-import { DEADLINE_HEADER, GenerateRequestSchema, METADATA_HEADER, TinyscaleError } from "@tinyscale/shared";
+import {
+  DEADLINE_HEADER,
+  GenerateRequestSchema,
+  generateRoute,
+  honoPath,
+  METADATA_HEADER,
+  parseRequestBody,
+  type TinyscaleError,
+} from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { Scheduler } from "../admission/scheduler.js";
 import type { Authenticator } from "../auth/authenticate.js";
@@ -24,23 +32,9 @@ export interface GenerateDeps {
   bodyLimitBytes: number;
 }
 
-function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch (error) {
-    throw new TinyscaleError("invalid_json", `request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message))
-    .join("; ");
-}
-
 export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
   const { state, admission, metrics } = deps;
-  app.post("/v1/generate", async (c) => {
+  app.on(generateRoute.method, honoPath(generateRoute), async (c) => {
     const arrival = Date.now();
     const requestId = c.get("requestId");
     const log = deps.logger.child({ request_id: requestId });
@@ -57,9 +51,7 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
       headers: c.req.raw.headers,
       body,
     });
-    const parsed = GenerateRequestSchema.safeParse(parseJson(body));
-    if (!parsed.success) throw new TinyscaleError("invalid_request", describeIssues(parsed.error.issues));
-    const request = parsed.data;
+    const request = parseRequestBody(GenerateRequestSchema, body);
     const planned = planJob(request, state, requestId, arrival, c.req.header(DEADLINE_HEADER));
     const hash = createHash("sha256").update(request.prompt).digest("hex");
     log.info("generate admitted", {
@@ -106,5 +98,4 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
     }
     return c.json(buildJsonResponse(result, ctx));
   });
-  app.all("/v1/generate", (c) => errorResponse(c, "method_not_allowed", "use POST /v1/generate"));
 }

@@ -21,7 +21,12 @@ export const PromptSchema = z
   .trim()
   .min(1, { message: "prompt must not be empty or only whitespace" })
   .max(PROMPT_MAX_CHARS, { message: `prompt must be at most ${PROMPT_MAX_CHARS} characters after trimming` })
-  .openapi({ description: "What to draw; 1–2000 characters after trimming.", example: "a red fox in snow" });
+  .openapi({
+    description: "What to draw; 1–2000 characters after trimming.",
+    example: "a red fox in snow",
+    // Not only whitespace: the trimmed prompt must not be empty.
+    pattern: "\\S",
+  });
 
 export const GenerateRequestSchema = z
   .strictObject({
@@ -73,7 +78,17 @@ export const GenerateRequestSchema = z
   .openapi("GenerateRequest", {
     description:
       "Exactly one of `budget_ms` (the service picks n, from the budget and the current load) or `n` " +
-      "(run exactly n, or be refused with 503 when the load cannot fit it). Unknown fields are rejected.",
+      "(run exactly n, or be refused with 503 when the load cannot fit it); with `verifier: none`, n is 1. " +
+      "`max_n` goes with `budget_ms` only. Unknown fields are rejected.",
+    // The refinements above, stated in JSON Schema so the document refuses what the server refuses.
+    oneOf: [{ required: ["budget_ms"] }, { required: ["n"] }],
+    // (with oneOf, "max_n beside n" is the one way max_n can lack budget_ms)
+    not: {
+      anyOf: [
+        { required: ["verifier", "n"], properties: { verifier: { enum: ["none"] }, n: { minimum: 2 } } },
+        { required: ["max_n", "n"] },
+      ],
+    },
   });
 /** A request after parsing: defaults filled in, prompt trimmed. */
 export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
