@@ -97,8 +97,10 @@ describe("shared/openapi.json", () => {
     >;
     expect(schemas.GenerateRequest?.oneOf).toEqual([{ required: ["budget_ms"] }, { required: ["n"] }]);
     expect(schemas.GenerateRequest?.not).toEqual({
-      required: ["verifier", "n"],
-      properties: { verifier: { enum: ["none"] }, n: { minimum: 2 } },
+      anyOf: [
+        { required: ["verifier", "n"], properties: { verifier: { enum: ["none"] }, n: { minimum: 2 } } },
+        { required: ["max_n", "n"], properties: { max_n: { minimum: 1 }, n: { minimum: 1 } } },
+      ],
     });
     expect(schemas.UpdateKeyRequest?.minProperties).toBe(1);
     const properties = (schemas.GenerateRequest?.properties ?? {}) as Record<string, { pattern?: string }>;

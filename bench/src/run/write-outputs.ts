@@ -184,6 +184,5 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
     );
   }
   log("targets:");
-  for (const t of [...targets, ...loadChecks]) process.stdout.write(`  ${targetLine(t)}
-`);
+  for (const t of [...targets, ...loadChecks]) process.stdout.write(`  ${targetLine(t)}\n`);
 }

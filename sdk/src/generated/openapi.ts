@@ -129,6 +129,8 @@ export interface components {
             n: number;
             /** @description Candidates asked for or planned. */
             n_requested: number;
+            /** @description True when other requests' load (sharing the backend within the deadline) allowed fewer candidates than `n_requested`; `n` is what the load allowed. */
+            load_limited: boolean;
             /** @description The planner's prediction when the request had a budget, else null. */
             planned_ms: number | null;
             timings: components["schemas"]["Timings"];
@@ -178,7 +180,7 @@ export interface components {
         };
         /** @enum {string} */
         ErrorCode: "invalid_request" | "invalid_json" | "budget_too_small" | "unsupported_size" | "unsupported_verifier" | "missing_api_key" | "invalid_api_key" | "key_expired" | "invalid_signature" | "missing_admin_token" | "invalid_admin_token" | "quota_exceeded" | "key_revoked" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_in_flight" | "revoked_key_immutable" | "payload_too_large" | "idempotency_mismatch" | "rate_limited" | "concurrency_limited" | "internal_error" | "misconfigured" | "backend_error" | "overloaded" | "no_backend" | "deadline_exceeded";
-        /** @description Exactly one of `budget_ms` (the service picks n) or `n`; with `verifier: none`, n is 1. Unknown fields are rejected. */
+        /** @description Exactly one of `budget_ms` (the service picks n, from the budget and the current load) or `n` (run exactly n, or be refused with 503 when the load cannot fit it); with `verifier: none`, n is 1. `max_n` goes with `budget_ms` only. Unknown fields are rejected. */
         GenerateRequest: {
             /**
              * @description What to draw; 1–2000 characters after trimming.
@@ -189,6 +191,8 @@ export interface components {
             budget_ms?: number;
             /** @description Number of candidates to generate and score. */
             n?: number;
+            /** @description With `budget_ms`: the most candidates to run. The service runs as many as the budget and the current load allow, up to this; `n` in the response says how many ran. */
+            max_n?: number;
             /** @description Seed of candidate 0; candidate i uses (seed + i) mod 2^32. Absent: random, and returned. */
             seed?: number;
             /**
@@ -225,6 +229,10 @@ export interface components {
             breakdown: components["schemas"]["PlanBreakdown"];
             /** @description The cap that applied to n. */
             max_n: number;
+            /** @description Candidates the budget buys now, after the queue's predicted wait: `n` on an idle backend, fewer under load, 0 when a request would be refused now (503 overloaded). */
+            n_now: number;
+            /** @description Predicted wait before a request sent now would start, from the backend's current queue. */
+            queue_wait_ms: number;
         };
         /** @description Predicted milliseconds per pipeline stage, summed over batches. */
         PlanBreakdown: {

@@ -86,7 +86,7 @@ export const GenerateRequestSchema = z
     not: {
       anyOf: [
         { required: ["verifier", "n"], properties: { verifier: { enum: ["none"] }, n: { minimum: 2 } } },
-        { required: ["max_n", "n"] },
+        { required: ["max_n", "n"], properties: { max_n: { minimum: 1 }, n: { minimum: 1 } } },
       ],
     },
   });
