@@ -74,22 +74,38 @@ def _classify_pixels(img: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def _components(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """4-connected component labels (0 = not in mask, 1..n), by min-label propagation."""
+    """4-connected component labels (0 = not in mask, 1..n, numbered in raster order).
+
+    Each pixel points at a pixel of its component (its "parent"); every round hooks each pixel's
+    root onto the smallest parent among its neighbours, then compresses paths by pointer jumping,
+    so snake-like blobs in generated images take a few rounds, not one per pixel of their length."""
     h, w = mask.shape
-    big = h * w + 1
-    lab = np.where(mask, np.arange(1, h * w + 1).reshape(h, w), big)
+    idx = np.arange(h * w).reshape(h, w)
+    parent = idx.ravel().copy()
+    fg = mask.ravel()
+    pairs = []  # 4-neighbour pairs inside the mask
+    for a, b in ((idx[:, :-1], idx[:, 1:]), (idx[:-1, :], idx[1:, :])):
+        both = mask[tuple(np.unravel_index(a, mask.shape))] & mask[tuple(np.unravel_index(b, mask.shape))]
+        pairs.append((a[both], b[both]))
+    a = np.concatenate([p[0] for p in pairs])
+    b = np.concatenate([p[1] for p in pairs])
     while True:
-        pad = np.pad(lab, 1, constant_values=big)
-        nxt = np.minimum.reduce([lab, pad[:-2, 1:-1], pad[2:, 1:-1], pad[1:-1, :-2], pad[1:-1, 2:]])
-        nxt = np.where(mask, nxt, big)
-        if np.array_equal(nxt, lab):
+        ra, rb = parent[a], parent[b]
+        lo, hi = np.minimum(ra, rb), np.maximum(ra, rb)
+        if not (lo != hi).any():
             break
-        lab = nxt
-    ids = np.unique(lab[mask])
-    out = np.zeros((h, w), np.int32)
-    for i, v in enumerate(ids):
-        out[lab == v] = i + 1
-    return out, len(ids)
+        np.minimum.at(parent, hi, lo)  # hook the larger root under the smaller
+        while True:  # compress: every pixel points straight at its root
+            nxt = parent[parent]
+            if np.array_equal(nxt, parent):
+                break
+            parent = nxt
+    roots = np.where(fg, parent, -1)
+    uniq, inverse = np.unique(roots, return_inverse=True)
+    labels = inverse.reshape(h, w).astype(np.int32)
+    if uniq[0] == -1:
+        return labels, len(uniq) - 1  # -1 (background) sorted first: its label is 0 already
+    return labels + 1, len(uniq)
 
 
 SHAPE_MIN_IOU = 0.7  # below this against every ideal shape, an object is a "blob"
