@@ -13,7 +13,8 @@ import numpy as np
 from .world import BACKGROUND, COLOURS, COUNT_WORDS, SHAPES, PromptSpec, parse_prompt
 
 _PALETTE_NAMES = tuple(COLOURS)
-_PALETTE = np.array([COLOURS[c] for c in _PALETTE_NAMES], np.float32)  # [6, 3]
+# float64 throughout, so the TypeScript port (plain JS numbers) reproduces every threshold decision
+_PALETTE = np.array([COLOURS[c] for c in _PALETTE_NAMES], np.float64)  # [6, 3]
 MIN_AREA = 12  # px; a 10-px triangle covers ≈ 43, so smaller specks are noise
 FOREGROUND_ALPHA = 0.5  # a pixel belongs to an object when it is at least half object colour
 CORE_ALPHA = 0.75
@@ -52,8 +53,8 @@ def _background(img: np.ndarray) -> np.ndarray:
     border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
     bg = np.median(border, axis=0)
     # a border that is mostly object (a broken image) must not become "background"
-    if np.linalg.norm(bg - np.array(BACKGROUND, np.float32)) > 60:
-        bg = np.array(BACKGROUND, np.float32)
+    if np.linalg.norm(bg - np.array(BACKGROUND, np.float64)) > 60:
+        bg = np.array(BACKGROUND, np.float64)
     return bg
 
 
@@ -177,7 +178,7 @@ def detect(image: np.ndarray) -> list[Detected]:
     """Every object in a uint8 [H, W, 3] image, top-left first."""
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"expected an [H, W, 3] image, got shape {image.shape}")
-    img = image.astype(np.float32)
+    img = image.astype(np.float64)
     colour_idx, alpha, resid = _classify_pixels(img)
     fg = alpha >= FOREGROUND_ALPHA
     core = alpha >= CORE_ALPHA
@@ -216,8 +217,14 @@ def _holds(a: Detected, b: Detected, relation: str) -> bool:
     return {"left of": -dx, "right of": dx, "above": -dy, "below": dy}[relation] > 0
 
 
+LISTED = 6  # objects named in a reason; the rest are counted
+
+
 def _listing(objs: list[Detected]) -> str:
-    return ", ".join(o.name() for o in objs) if objs else "nothing"
+    if not objs:
+        return "nothing"
+    named = ", ".join(o.name() for o in objs[:LISTED])
+    return named if len(objs) <= LISTED else f"{named} and {len(objs) - LISTED} more"
 
 
 def judge_objects(objs: list[Detected], spec: PromptSpec) -> Verdict:

@@ -142,3 +142,11 @@ def test_scenes_for_prompts_obey_the_world():
             assert 0 <= x0 and 0 <= y0 and x1 <= world.IMAGE_SIZE and y1 <= world.IMAGE_SIZE
     a = world.random_scene(np.random.default_rng(5), n=3)
     assert world.describe(a).startswith("three objects: ")
+
+
+def test_typescript_port_files_are_fresh():
+    """bench/src/shapes/{world,vectors}.json are what `python -m shapes.spec` writes now; the
+    TypeScript port's test replays vectors.json, so a judge change without a rewrite fails here."""
+    from shapes import spec
+
+    assert spec.main(["--check"]) == 0, "run: python -m shapes.spec"
