@@ -42,6 +42,8 @@ class BundleConfig:
     verifier_vocab_size: int = 512
     # token count of the verifier template prefix (prefix_ids is [1, prefix_len]); set from the tokenizer
     prefix_len: int = 54
+    # parts loaded from trained checkpoints (--weights); every other part has seeded random weights
+    trained: list[str] = field(default_factory=list)
 
     @property
     def hidden_size(self) -> int:
@@ -172,7 +174,13 @@ def _proportional() -> BundleConfig:
     return proportional_config()
 
 
-_BUILDERS = {"tiny": _tiny, "real": _real, "proportional": _proportional}
+def _shapes() -> BundleConfig:
+    from .shapes_config import shapes_config
+
+    return shapes_config()
+
+
+_BUILDERS = {"tiny": _tiny, "real": _real, "proportional": _proportional, "shapes": _shapes}
 CONFIG_NAMES = tuple(_BUILDERS)
 
 

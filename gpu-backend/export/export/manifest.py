@@ -64,6 +64,7 @@ def build_manifest(cfg: BundleConfig, dtype: str, graphs: list[str], yes_id: int
         "graphs": {g: {"file": f"{g}.onnx", "inputs": io(sig[g][0]), "outputs": io(sig[g][1])} for g in graphs},
         "max_batch": cfg.max_batch,
         "profile": None,
+        "weights": {"trained": cfg.trained, "source": "checkpoint" if cfg.trained else "random"},
     }
 
 

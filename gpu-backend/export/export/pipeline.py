@@ -55,6 +55,9 @@ class Upstream:
     ae_connector: Connector | None
     hidden_mean: torch.Tensor
     hidden_var: torch.Tensor
+    # the baselines' own language models when a checkpoint has them (else they share `llm`)
+    clip_llm: nn.Module | None = None
+    ae_llm: nn.Module | None = None
 
 
 @dataclass
@@ -105,7 +108,7 @@ def build_upstream(cfg: BundleConfig, seed: int, device: torch.device | str = "c
 
 def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, yes_id: int, no_id: int) -> dict[str, nn.Module]:
     """The contract's graphs over the parts that were built (a graph whose parts are missing is left out)."""
-    for part in PARTS:
+    for part in (*PARTS, "clip_llm", "ae_llm"):
         module = getattr(up, part)
         if module is None:
             continue
@@ -115,6 +118,8 @@ def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, yes_id: int, no_id
     dit = SanaSplit(up.transformer, cfg.split_layer) if up.transformer is not None else None
     vae = VaeDecode(up.vae) if up.vae is not None else None
     scorer = SplicedScorer(up.llm, yes_id, no_id) if up.llm is not None else None
+    clip_scorer = SplicedScorer(up.clip_llm, yes_id, no_id) if up.clip_llm is not None else scorer
+    ae_scorer = SplicedScorer(up.ae_llm, yes_id, no_id) if up.ae_llm is not None else scorer
     norm = HiddenNormalization(up.hidden_mean, up.hidden_var, cfg.latent_size**2)
     vhs = graphs.VhsVerify(norm, up.vhs_connector, scorer) if scorer and up.vhs_connector is not None else None
     makers = {
@@ -125,8 +130,8 @@ def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, yes_id: int, no_id
         "dit_tail": lambda: graphs.DitTail(dit),
         "vae_decode": lambda: graphs.VaeDecodeGraph(vae),
         "vhs_verify": lambda: vhs,
-        "clip_verify": lambda: graphs.ClipVerify(ClipFeatures(up.clip, cfg.clip_select_layer), up.clip_connector, scorer),
-        "ae_verify": lambda: graphs.AeVerify(up.ae_connector, scorer),
+        "clip_verify": lambda: graphs.ClipVerify(ClipFeatures(up.clip, cfg.clip_select_layer), up.clip_connector, clip_scorer),
+        "ae_verify": lambda: graphs.AeVerify(up.ae_connector, ae_scorer),
     }
     out = {}
     for name in GRAPH_NAMES:

@@ -21,7 +21,8 @@ LAYOUT = """expected layout of --weights DIR:
   verifier/      VHS LLaVA-Qwen2 checkpoint (transformers layout, keys model.* + model.mm_projector.{0,2}.*),
                  tokenizer.json, block_<split>_mean*.pt and block_<split>_variance*.pt (hidden-state stats)
   clip/          optional: transformers CLIPVisionModel (random weights when absent)
-  clip_verifier/ optional: LLaVA-Qwen2 checkpoint of the MLLM-with-CLIP baseline (mm_projector 1024→896)"""
+  clip_verifier/ optional: LLaVA-Qwen2 checkpoint of the MLLM-with-CLIP baseline (mm_projector 1024→896)
+  ae_verifier/   optional: LLaVA-Qwen2 checkpoint of the AE-latent baseline (mm_projector latent channels→LLM)"""
 PROJECTOR = "model.mm_projector."
 
 
@@ -141,10 +142,25 @@ def load_upstream(cfg: BundleConfig, root: Path):
     else:
         clip = build_clip(cfg.clip)
     cfg.clip = {**cfg.clip, "hidden_size": clip.config.hidden_size, "image_size": clip.config.image_size}
+    trained = ["transformer", "vae", "text_encoder", "llm", "vhs_connector", "hidden_stats"]
+    clip_llm = ae_llm = None
     clip_verifier = _folder(root, "clip_verifier", required=False)
     if clip_verifier:
-        _, clip_connector = _llava_qwen(clip_verifier)  # (its LLM would be a second Qwen; the bundle shares one)
+        clip_llm, clip_connector = _llava_qwen(clip_verifier)
+        trained += ["clip_llm", "clip_connector"]
     else:
         clip_connector = Connector(clip.config.hidden_size, d_llm)
-    ae_connector = Connector(cfg.transformer["out_channels"], d_llm)
-    return Upstream(transformer, vae, text_encoder.eval(), llm, clip.eval(), vhs_connector, clip_connector, ae_connector, mean, var)
+    ae_verifier = _folder(root, "ae_verifier", required=False)
+    if ae_verifier:
+        ae_llm, ae_connector = _llava_qwen(ae_verifier)
+        trained += ["ae_llm", "ae_connector"]
+    else:
+        ae_connector = Connector(cfg.transformer["out_channels"], d_llm)
+    for baseline, connector in (("clip", clip_connector), ("ae", ae_connector)):
+        if connector[2].out_features != d_llm:
+            raise WeightsError(f"{root}: the {baseline} verifier's mm_projector gives {connector[2].out_features} features, the LLM takes {d_llm}")
+    if clip_folder:
+        trained.append("clip")
+    cfg.trained = trained
+    return Upstream(transformer, vae, text_encoder.eval(), llm, clip.eval(), vhs_connector, clip_connector, ae_connector, mean, var,
+                    clip_llm, ae_llm)
