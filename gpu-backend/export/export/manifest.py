@@ -64,7 +64,8 @@ def build_manifest(cfg: BundleConfig, dtype: str, graphs: list[str], yes_id: int
         "graphs": {g: {"file": f"{g}.onnx", "inputs": io(sig[g][0]), "outputs": io(sig[g][1])} for g in graphs},
         "max_batch": cfg.max_batch,
         "profile": None,
-        "weights": {"trained": cfg.trained, "source": "checkpoint" if cfg.trained else "random"},
+        # which parts came from trained checkpoints (absent: every weight is seeded random)
+        **({"weights": {"trained": cfg.trained}} if cfg.trained else {}),
     }
 
 
