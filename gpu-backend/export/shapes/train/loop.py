@@ -1,10 +1,11 @@
 """A budgeted, resumable optimisation loop: runs `step(i)` until the stage's step or time budget is spent,
-with a tqdm bar, a checkpoint every few minutes (models, optimizer, step, losses, time used) and resume
+with a cosine learning-rate decay over whichever budget runs out first, a tqdm bar, a checkpoint every few minutes (models, optimizer, step, losses, time used) and resume
 from that checkpoint after an interruption. Batches are drawn from the step index, so a resumed run
 sees the batches an uninterrupted one would have seen."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,16 @@ class StageResult:
         tail = self.losses[-3:]
         return {"steps": self.steps, "seconds": round(self.seconds, 1), "loss_curve": [round(x, 5) for x in self.losses],
                 "final_loss": round(sum(tail) / len(tail), 5) if tail else None}
+
+
+WARMUP_STEPS = 50
+FINAL_LR = 0.05  # the decay ends at this share of the base rate
+
+
+def lr_factor(step: int, done: float) -> float:
+    """Linear warm-up, then cosine decay on the share of the budget used (steps or time, the larger)."""
+    warm = min(1.0, (step + 1) / WARMUP_STEPS)
+    return warm * (FINAL_LR + (1 - FINAL_LR) * 0.5 * (1 + math.cos(math.pi * min(1.0, done))))
 
 
 def run_budgeted(
@@ -59,9 +70,14 @@ def run_budgeted(
     limit = budget.minutes * 60
     began, last_save = time.monotonic(), time.monotonic()
     window: list[float] = []
+    for group in optimizer.param_groups:
+        group.setdefault("base_lr", group["lr"])
     i = start_step
     bar = tqdm(total=budget.steps, initial=start_step, desc=name, unit="step", mininterval=5, dynamic_ncols=True)
     while i < budget.steps and used + (time.monotonic() - began) < limit:
+        done = max(i / budget.steps, (used + time.monotonic() - began) / limit)
+        for group in optimizer.param_groups:
+            group["lr"] = group["base_lr"] * lr_factor(i, done)
         loss = step(i)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
