@@ -1,19 +1,21 @@
-// `npm run demo`: starts the local stack on the tiny bundle, generates a few prompts at two latency
-// budgets through the SDK, prints what each request did, writes the images to out/, stops, exits 0.
+// `npm run demo`: starts the local stack on the default bundle (the trained shapes world), generates
+// the world's prompts at two latency budgets through the SDK, prints what each request did, writes the
+// winners and, per prompt, a contact sheet of every candidate judged by shapeeval to out/, then exits 0.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { RetryEvent } from "tinyscale";
+import type { GenerateResult, RetryEvent, Tinyscale } from "tinyscale";
+import { WORLD } from "../../bench/src/shapes/world.js";
 import { assertBuilt, NotBuiltError } from "../local/prerequisites.js";
 import { repoRoot } from "../local/repo-root.js";
+import { servedBundle } from "../local/served-bundle.js";
 import { chooseBudgets } from "./budgets.js";
+import { type SheetCandidate, writeContactSheet } from "./contact-sheet.js";
 import { checkImage, extensionFor } from "./image-file.js";
+import { judgeImage, verdictText } from "./judge-image.js";
 import { type DemoRow, printRows } from "./report.js";
 
-const PROMPTS = [
-  "a red fox in the snow",
-  "a lighthouse at dusk, oil painting",
-  "a bowl of ramen, studio photo",
-];
+// One held-out prompt per GenEval task, chosen by the world (bench/src/shapes/generated/world.json).
+const PROMPTS = WORLD.demoPrompts;
 
 const slug = (text: string) =>
   text
@@ -27,6 +29,45 @@ function describeRetry(event: RetryEvent): string {
   return `attempt ${event.retry + 1} in ${event.delayMs.toFixed(0)} ms after ${status ?? "no answer"} ${code ?? ""}`.trim();
 }
 
+interface Served {
+  prompt: string;
+  budget: number;
+  result: GenerateResult;
+  /** The winner's file name in outDir. */
+  name: string;
+}
+
+/** Fetches every candidate alone (`verifier: "none", n: 1` with its seed reproduces it), judges each and
+ * the served winner, writes the sheet; returns a one-line summary naming the sheet. */
+async function contactSheet(
+  client: Tinyscale,
+  outDir: string,
+  stem: string,
+  served: Served,
+): Promise<string> {
+  const folder = join(outDir, stem);
+  mkdirSync(folder, { recursive: true });
+  const candidates: SheetCandidate[] = [];
+  for (const c of served.result.candidates) {
+    const alone = await client.generate({ prompt: served.prompt, n: 1, seed: c.seed, verifier: "none" });
+    const file = `${stem}/candidate-${String(c.index).padStart(2, "0")}.${extensionFor(alone.mimeType)}`;
+    writeFileSync(join(outDir, file), alone.image);
+    candidates.push({ ...c, file, judged: await judgeImage(alone.image, served.prompt) });
+  }
+  const winnerJudged = await judgeImage(served.result.image, served.prompt);
+  const sheet = writeContactSheet(outDir, `${stem}-sheet`, {
+    prompt: served.prompt,
+    budget: served.budget,
+    model: served.result.model,
+    chosenIndex: served.result.chosenIndex,
+    winnerFile: served.name,
+    winnerJudged,
+    candidates,
+  });
+  const right = candidates.filter((c) => c.judged.correct).length;
+  return `${relative(process.cwd(), sheet)}: winner #${served.result.chosenIndex} ${verdictText(winnerJudged)} (${right}/${candidates.length} candidates correct)`;
+}
+
 async function main(): Promise<void> {
   assertBuilt(repoRoot);
   const { startLocalStack } = await import("../local/stack.js");
@@ -34,9 +75,18 @@ async function main(): Promise<void> {
   const outDir = process.env.TINYSCALE_DEMO_OUT ?? join(repoRoot, "out");
   mkdirSync(outDir, { recursive: true });
 
-  console.log("starting the gpu-backend (tiny bundle, CPU) and the edge (workerd) on 127.0.0.1 …");
+  const bundle = servedBundle(repoRoot);
+  if (bundle.note) console.log(`note: ${bundle.note}`);
+  console.log(`starting the gpu-backend (${bundle.name} bundle, CPU) and the edge (workerd) on 127.0.0.1 …`);
   const started = performance.now();
-  const stack = await startLocalStack({ repoRoot, logDir: outDir, keyName: "demo" });
+  // Contact sheets fetch every candidate alone (2 credits each): more than the default quota holds.
+  const stack = await startLocalStack({
+    repoRoot,
+    logDir: outDir,
+    keyName: "demo",
+    bundle: bundle.dir,
+    creditsQuota: 100_000,
+  });
   console.log(
     `stack up in ${(performance.now() - started).toFixed(0)} ms (the backend measures its latency profile at start-up)`,
   );
@@ -58,7 +108,7 @@ async function main(): Promise<void> {
     );
     if (budgets.every((budget) => budget >= maxNBudget)) {
       console.log(
-        `  this machine fits all ${maxN} candidates of the tiny bundle in either budget, so both plan N = ${maxN};` +
+        `  this machine fits all ${maxN} candidates of the ${bundle.name} bundle in either budget, so both plan N = ${maxN};` +
           " on a busier machine or a real bundle N grows with the budget",
       );
     }
@@ -66,6 +116,7 @@ async function main(): Promise<void> {
     // meter; one untimed request with the looser budget keeps that one-off cost out of the table.
     await client.generate({ prompt: "warm-up", budget_ms: Math.max(...budgets), seed: 0 });
     const rows: DemoRow[] = [];
+    const sheets: string[] = [];
     for (const [p, prompt] of PROMPTS.entries()) {
       for (const budget of budgets) {
         const wall = performance.now();
@@ -75,9 +126,16 @@ async function main(): Promise<void> {
         const name = `${p + 1}-${slug(prompt)}-${budget}ms.${extensionFor(result.mimeType)}`;
         writeFileSync(join(outDir, name), result.image);
         rows.push({ prompt, budget, result, roundTripMs, file: name });
+        if (budget === Math.max(...budgets)) {
+          sheets.push(
+            await contactSheet(client, outDir, `${p + 1}-${slug(prompt)}`, { prompt, budget, result, name }),
+          );
+        }
       }
     }
     printRows(rows, relative(process.cwd(), outDir) || ".");
+    console.log("contact sheets (every candidate, its score and shapeeval's verdict, the winner outlined):");
+    for (const line of sheets) console.log(`  ${line}`);
     const resultsFile = join(outDir, "demo-results.json");
     // `file` is relative to this JSON file's folder; the image bytes are in that file, not here.
     const requests = rows.map(({ result, ...row }) => ({ ...row, ...result, image: undefined }));

@@ -7,10 +7,11 @@ import { TinyscaleAdmin } from "tinyscale";
 import { startBackend } from "./backend-process.js";
 import { freePort } from "./free-port.js";
 import { loadStartLocalEdge } from "./local-edge.js";
+import { servedBundle } from "./served-bundle.js";
 
 export interface StackOptions {
   repoRoot: string;
-  /** Model bundle folder; default the committed tiny bundle. */
+  /** Model bundle folder; default `servedBundle()` (shapes, or tiny while shapes is absent). */
   bundle?: string;
   /** 0 or unset: any free port. */
   edgePort?: number;
@@ -18,6 +19,8 @@ export interface StackOptions {
   /** Folder for the backend's log file. */
   logDir: string;
   keyName: string;
+  /** Credits of the development key per period; unset: the edge's default quota. */
+  creditsQuota?: number;
   /** Where the edge keeps D1 and Durable Object state; unset: in memory, gone on close. */
   persistTo?: string;
 }
@@ -43,7 +46,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const startLocalEdge = await loadStartLocalEdge();
   const backend = await startBackend({
     repoRoot: options.repoRoot,
-    bundle: options.bundle ?? join(options.repoRoot, "gpu-backend", "models", "tiny"),
+    bundle: options.bundle ?? servedBundle(options.repoRoot).dir,
     port: options.backendPort || (await freePort()),
     signingSecret,
     backendToken,
@@ -77,7 +80,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   try {
     const edgeUrl = edge.url.replace(/\/+$/, "");
     const admin = new TinyscaleAdmin({ adminToken, baseURL: edgeUrl });
-    const created = await admin.createKey({ name: options.keyName, environment: "test" });
+    const created = await admin.createKey({
+      name: options.keyName,
+      environment: "test",
+      ...(options.creditsQuota ? { credits_quota: options.creditsQuota } : {}),
+    });
     return {
       edgeUrl,
       backendUrl: backend.url,

@@ -27,7 +27,14 @@ export interface Verdict {
   objects: Detected[];
 }
 
-const { min_area: MIN_AREA, foreground_alpha, core_alpha, shape_min_iou, listed: LISTED } = WORLD.judge;
+const {
+  min_area: MIN_AREA,
+  foreground_alpha,
+  core_alpha,
+  shape_min_iou,
+  listed: LISTED,
+  size_range,
+} = WORLD.judge;
 const NAMES = Object.keys(WORLD.colours);
 const PALETTE: Rgb[] = Object.values(WORLD.colours);
 
@@ -194,7 +201,11 @@ export function classifyShape(mask: Uint8Array, w: number, h: number): { shape: 
       bestIou = iou;
     }
   }
-  return { shape: bestIou >= shape_min_iou ? best : null, iou: bestIou };
+  // The world draws objects 10–20 px across on 64 px: specks and smears are blobs whatever their outline.
+  const scale = w / WORLD.imageSize;
+  const [lo, hi] = size_range as [number, number];
+  const sized = [bw, bh].every((side) => side >= lo * scale && side <= hi * scale);
+  return { shape: bestIou >= shape_min_iou && sized ? best : null, iou: bestIou };
 }
 
 function bump(counts: Float64Array, j: number): void {

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .world import BACKGROUND, COLOURS, COUNT_WORDS, SHAPES, PromptSpec, parse_prompt
+from .world import BACKGROUND, COLOURS, COUNT_WORDS, IMAGE_SIZE, SHAPES, PromptSpec, parse_prompt
 
 _PALETTE_NAMES = tuple(COLOURS)
 # float64 throughout, so the TypeScript port (plain JS numbers) reproduces every threshold decision
@@ -110,6 +110,7 @@ def _components(mask: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 SHAPE_MIN_IOU = 0.7  # below this against every ideal shape, an object is a "blob"
+SIZE_RANGE = (7, 24)  # px on a 64-px image: the world's 10–20 px with room for blur and jitter
 
 
 def _template(shape: str, x0: float, y0: float, w: float, h: float, hw: tuple[int, int]) -> np.ndarray:
@@ -152,7 +153,11 @@ def classify_shape(mask: np.ndarray) -> tuple[str | None, float]:
         iou = float(inter / union) if union else 0.0
         if iou > best_iou:
             best, best_iou = shape, iou
-    return (best if best_iou >= SHAPE_MIN_IOU else None), best_iou
+    # the world draws objects 10–20 px across on 64 px; far smaller or larger specks and smears
+    # (an untrained generator's stripes) are blobs whatever their outline
+    scale = mask.shape[1] / IMAGE_SIZE
+    sized = all(SIZE_RANGE[0] * scale <= side <= SIZE_RANGE[1] * scale for side in (w, h))
+    return (best if best_iou >= SHAPE_MIN_IOU and sized else None), best_iou
 
 
 def _split_by_colour(comp: np.ndarray, core: np.ndarray, colour_idx: np.ndarray, resid: np.ndarray):

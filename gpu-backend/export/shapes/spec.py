@@ -42,6 +42,7 @@ def world_spec() -> dict:
             "core_alpha": shapeeval.CORE_ALPHA,
             "shape_min_iou": shapeeval.SHAPE_MIN_IOU,
             "listed": shapeeval.LISTED,
+            "size_range": list(shapeeval.SIZE_RANGE),
         },
         # one held-out prompt per task: what the demo asks for
         "demo_prompts": [world.sample_prompt(rng, task, "heldout").text for task in world.TASKS],
