@@ -110,6 +110,7 @@ def _full() -> TrainConfig:
         teacher_steps=6, teacher_cfg=2.5, cfg_dropout=0.1, focal_gamma=0.0,
         budgets=dict(
             autoencoder=Budget(steps=6000, minutes=18, batch=32, lr=1e-3),
+            decoder=Budget(steps=3000, minutes=12, batch=32, lr=3e-4),
             teacher=Budget(steps=8000, minutes=23, batch=32, lr=6e-4),
             student=Budget(steps=6000, minutes=10, batch=32, lr=2e-4),
             llm_text=Budget(steps=600, minutes=1.5, batch=32, lr=1e-3),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from .autoencoder import train_autoencoder
+from .autoencoder import refine_decoder, train_autoencoder
 from .config import TEXT_VOCAB, VERIFIER_VOCAB, TrainConfig
 from .context import Run
 from .data import world_data
@@ -29,6 +29,7 @@ STAGES = [
     ("world", world_data),
     ("autoencoder", train_autoencoder),
     ("teacher", train_teacher),
+    ("decoder", refine_decoder),
     ("pairs", make_pairs),
     ("student", train_student),
     ("samples", make_samples),
