@@ -197,11 +197,14 @@ def targets(summary: dict) -> list[tuple[str, bool, str]]:
 
 
 def choose_budgets(records: list[dict], ns: list[int], count: int = 5) -> list[int]:
-    """`count` budgets spaced geometrically from what one VHS candidate took to what N_max took
-    (server time ×1.2, so the planner's own estimate buys about that N; the API's floor is 50 ms)."""
-    med = [float(np.median([r["verifiers"]["vhs"][str(n)]["server_ms"] for r in records])) for n in (min(ns), max(ns))]
-    lo, hi = max(50.0, med[0] * 1.2), max(60.0, med[1] * 1.2)
-    hi = max(hi, lo * 1.5)
+    """`count` budgets spaced geometrically from the fastest verifier's one candidate to the slowest
+    one's N_max (server time ×1.2, so the planner's own estimate buys about that N; the API's floor
+    is 50 ms): every verifier's N changes somewhere inside the range."""
+    def med(v: str, n: int) -> float:
+        return float(np.median([r["verifiers"][v][str(n)]["server_ms"] for r in records]))
+
+    lo = max(50.0, 1.2 * min(med(v, min(ns)) for v in VERIFIERS))
+    hi = max(lo * 2, 1.2 * max(med(v, max(ns)) for v in VERIFIERS))
     return sorted({int(round(lo * (hi / lo) ** (i / (count - 1)))) for i in range(count)})
 
 

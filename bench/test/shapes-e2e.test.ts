@@ -9,11 +9,11 @@ import { type LocalEdge, startLocalEdge } from "@tinyscale/edge";
 import { type RunningBackend, startBackend } from "@tinyscale/gpu-backend";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { judge } from "../../bench/src/shapes/shapeeval.js";
-import { WORLD } from "../../bench/src/shapes/world.js";
-import { TinyscaleAdmin } from "../src/admin.js";
-import { Tinyscale } from "../src/client.js";
-import { readPngSize } from "./helpers/png.js";
+import { TinyscaleAdmin } from "../../sdk/src/admin.js";
+import { Tinyscale } from "../../sdk/src/client.js";
+import { readPngSize } from "../../sdk/test/helpers/png.js";
+import { judge } from "../src/shapes/shapeeval.js";
+import { WORLD } from "../src/shapes/world.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const BUNDLE = process.env.TINYSCALE_SHAPES_BUNDLE ?? join(REPO, "gpu-backend", "models", "shapes");
