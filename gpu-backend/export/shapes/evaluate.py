@@ -196,16 +196,32 @@ def targets(summary: dict) -> list[tuple[str, bool, str]]:
     return out
 
 
-def choose_budgets(records: list[dict], ns: list[int], count: int = 5) -> list[int]:
-    """`count` budgets spaced geometrically from the fastest verifier's one candidate to the slowest
-    one's N_max (server time ×1.2, so the planner's own estimate buys about that N; the API's floor
-    is 50 ms): every verifier's N changes somewhere inside the range."""
-    def med(v: str, n: int) -> float:
-        return float(np.median([r["verifiers"][v][str(n)]["server_ms"] for r in records]))
+def smallest_budget(backend: Backend, prompt: str, mode: str, lo: int = 50, hi: int = 60_000) -> int:
+    """The smallest budget_ms (to 5 ms) the backend's planner accepts for `mode`, by bisection: a refused
+    budget costs nothing, an accepted one runs one small request."""
+    def accepted(budget: int) -> bool:
+        try:
+            backend.generate(prompt, 1, mode, budget_ms=budget)
+            return True
+        except BackendError as e:
+            if e.code in ("budget_too_small", "deadline_exceeded"):
+                return False
+            raise
 
-    lo = max(50.0, 1.2 * min(med(v, min(ns)) for v in VERIFIERS))
-    hi = max(lo * 2, 1.2 * max(med(v, max(ns)) for v in VERIFIERS))
-    return sorted({int(round(lo * (hi / lo) ** (i / (count - 1)))) for i in range(count)})
+    if accepted(lo):
+        return lo
+    while hi - lo > 5:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if accepted(mid) else (mid, hi)
+    return hi
+
+
+def choose_budgets(backend: Backend, prompt: str, count: int = 5, ratio: float = 1.5) -> list[int]:
+    """`count` budgets from the smallest one every mode can answer (the backend plans with its own
+    measured profile), each `ratio` times the last: the verifiers' N grow across the range."""
+    floor = max(smallest_budget(backend, prompt, mode) for mode in (*VERIFIERS, "none"))
+    start = int(round(floor * 1.1))  # headroom: the machine's load moves between planning and running
+    return [int(round(start * ratio**i)) for i in range(count)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     with Backend(args.bundle.resolve(), args.out.with_suffix(".backend.log"), max_n=max(ns)) as backend:
         models = backend.get("/v1/models")
         records = run_fixed_n(backend, prompts, ns)
-        budgets = [int(b) for b in args.budgets.split(",") if b] or choose_budgets(records, ns)
+        budgets = [int(b) for b in args.budgets.split(",") if b] or choose_budgets(backend, prompts[0].text)
         budget_rows = run_budgets(backend, budget_prompts, budgets)
         retried = backend.retries
     summary = summarize(records, budget_rows, ns)
