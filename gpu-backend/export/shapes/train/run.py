@@ -41,6 +41,7 @@ STAGES = [
     ("weights", write_weights),
 ]
 STAGE_NAMES = [name for name, _ in STAGES]
+ARCHITECTURE = ("seed", "world_images", "vae", "transformer", "text_encoder", "verifier", "clip")
 
 
 def train(cfg: TrainConfig, out: Path, device: str = "cpu", until: str | None = None) -> dict:
@@ -50,8 +51,8 @@ def train(cfg: TrainConfig, out: Path, device: str = "cpu", until: str | None = 
     saved = out / "config.json"
     if saved.exists():
         before, now = json.loads(saved.read_text()), json.loads(cfg.to_json())
-        changed = [k for k in now if k not in ("budgets", "checkpoint_minutes", "threads", "notes") and before.get(k) != now[k]]
-        if changed:  # budgets may change between resumes (a stage then runs to its new budget); models may not
+        changed = [k for k in ARCHITECTURE if before.get(k) != now[k]]
+        if changed:  # budgets and sampler settings may change between resumes (later stages use them); models may not
             raise ValueError(f"{out} holds a run of a different config ({', '.join(changed)}); use a fresh --out")
     saved.write_text(cfg.to_json() + "\n")
     report_path = out / "report.json"
