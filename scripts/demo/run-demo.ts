@@ -79,13 +79,14 @@ async function main(): Promise<void> {
   if (bundle.note) console.log(`note: ${bundle.note}`);
   console.log(`starting the gpu-backend (${bundle.name} bundle, CPU) and the edge (workerd) on 127.0.0.1 …`);
   const started = performance.now();
-  // Contact sheets fetch every candidate alone (2 credits each): more than the default quota holds.
+  // Contact sheets fetch every candidate alone (2 credits each, one request each): more credits and
+  // requests per minute than a default key has.
   const stack = await startLocalStack({
     repoRoot,
     logDir: outDir,
     keyName: "demo",
     bundle: bundle.dir,
-    creditsQuota: 100_000,
+    keyLimits: { credits_quota: 100_000, rpm: 6_000, burst: 1_000 },
   });
   console.log(
     `stack up in ${(performance.now() - started).toFixed(0)} ms (the backend measures its latency profile at start-up)`,

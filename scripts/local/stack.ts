@@ -19,8 +19,8 @@ export interface StackOptions {
   /** Folder for the backend's log file. */
   logDir: string;
   keyName: string;
-  /** Credits of the development key per period; unset: the edge's default quota. */
-  creditsQuota?: number;
+  /** Limits of the development key; unset fields keep the edge's defaults. */
+  keyLimits?: { credits_quota?: number; rpm?: number; burst?: number };
   /** Where the edge keeps D1 and Durable Object state; unset: in memory, gone on close. */
   persistTo?: string;
 }
@@ -83,7 +83,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const created = await admin.createKey({
       name: options.keyName,
       environment: "test",
-      ...(options.creditsQuota ? { credits_quota: options.creditsQuota } : {}),
+      ...options.keyLimits,
     });
     return {
       edgeUrl,
