@@ -50,6 +50,8 @@ describe("shapeeval port", () => {
   it("parses every demo prompt and refuses prompts outside the world", () => {
     expect(WORLD.demoPrompts.map((p) => parsePrompt(p).task)).toEqual(WORLD.tasks);
     expect(parsePrompt("A photo of an  orange square").text).toBe("a photo of an orange square");
+    expect(parsePrompt("a photo of a orange square").text).toBe("a photo of an orange square");
+    for (const v of vectors) expect(parsePrompt(v.prompt).text).toBe(v.prompt);
     for (const bad of [
       "a photo of a cat",
       "a photo of a circle and a circle",

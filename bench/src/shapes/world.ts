@@ -48,8 +48,27 @@ const one = (shape: string, colour: string | undefined = undefined, count = 1): 
   count,
 });
 
-/** The inverse of the world's prompt phrasing (case and blanks ignored); PromptError otherwise. */
+function phrase(w: Wanted): string {
+  if (w.count > 1) return `${WORLD.countWords[String(w.count)]} ${w.shape}s`;
+  const words = w.colour ? `${w.colour} ${w.shape}` : w.shape;
+  return `${"aeiou".includes(words[0] ?? "") ? "an" : "a"} ${words}`;
+}
+
+/** The world's phrasing of a prompt (GenEval's, with "an" before a vowel). */
+export function promptText(spec: Omit<PromptSpec, "text">): string {
+  const [a, b] = spec.wanted;
+  if (spec.task === "position" && a && b) return `a photo of ${phrase(a)} ${spec.relation} ${phrase(b)}`;
+  return `a photo of ${spec.wanted.map(phrase).join(" and ")}`;
+}
+
+/** The inverse of `promptText` (case, blanks and a/an ignored; `text` is the canonical phrasing);
+ * PromptError otherwise. */
 export function parsePrompt(text: string): PromptSpec {
+  const spec = parseLoose(text);
+  return { ...spec, text: promptText(spec) };
+}
+
+function parseLoose(text: string): PromptSpec {
   const t = text.trim().toLowerCase().split(/\s+/).join(" ");
   let m = COUNTING.exec(t);
   if (m) {

@@ -125,7 +125,8 @@ class PromptError(ValueError):
 
 
 def parse_prompt(text: str) -> PromptSpec:
-    """The inverse of `prompt_text` (case and surrounding blanks ignored); PromptError otherwise."""
+    """The inverse of `prompt_text` (case, blanks and a/an ignored; `.text` is the canonical phrasing,
+    so the held-out split cannot be dodged by spelling); PromptError otherwise."""
     t = " ".join(text.strip().lower().split())
     for kind, pattern in _PATTERNS:
         m = pattern.match(t)
@@ -134,22 +135,22 @@ def parse_prompt(text: str) -> PromptSpec:
         g = m.groups()
         if kind == "counting":
             count = {v: k for k, v in COUNT_WORDS.items()}[g[0]]
-            return PromptSpec("counting", (Wanted(g[1], None, count),), text=t)
+            return PromptSpec("counting", (Wanted(g[1], None, count),))
         if kind == "position":
             if g[0] or g[3]:
                 raise PromptError(f"position prompts name no colours: {text!r}")
             if g[1] == g[4]:
                 raise PromptError(f"a position prompt names two different shapes: {text!r}")
-            return PromptSpec("position", (Wanted(g[1]), Wanted(g[4])), g[2], t)
+            return PromptSpec("position", (Wanted(g[1]), Wanted(g[4])), g[2])
         if kind == "pair":
             if bool(g[0]) != bool(g[2]):
                 raise PromptError(f"name both colours or neither: {text!r}")
             if g[1] == g[3] or (g[0] and g[0] == g[2]):
                 raise PromptError(f"a two-object prompt names two different shapes and colours: {text!r}")
             task = "color_attr" if g[0] else "two_object"
-            return PromptSpec(task, (Wanted(g[1], g[0]), Wanted(g[3], g[2])), text=t)
+            return PromptSpec(task, (Wanted(g[1], g[0]), Wanted(g[3], g[2])))
         task = "colors" if g[0] else "single_object"
-        return PromptSpec(task, (Wanted(g[1], g[0]),), text=t)
+        return PromptSpec(task, (Wanted(g[1], g[0]),))
     raise PromptError(f"not a prompt of the shapes world: {text!r}")
 
 

@@ -123,6 +123,7 @@ def test_prompts_round_trip_and_held_out_is_disjoint():
         if task in world.HELD_OUT_TASKS:
             assert not train & held
     assert world.parse_prompt("A photo of an  orange square").text == "a photo of an orange square"
+    assert world.parse_prompt("a photo of a orange square").text == "a photo of an orange square"
     assert world.all_prompts("counting")[0].text == "a photo of two circles"
     for bad in ("a photo of a cat", "a photo of a circle and a circle", "a photo of a red circle left of a square"):
         with pytest.raises(world.PromptError):
