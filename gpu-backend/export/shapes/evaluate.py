@@ -177,6 +177,8 @@ def summarize(records: list[dict], budget_rows: list[dict], ns: list[int]) -> di
 def targets(summary: dict) -> list[tuple[str, bool, str]]:
     t, auc = summary["table"], summary["auc"]
     bo1 = t["bo1"]["accuracy"]["overall"]
+    if "vhs@4" not in t:
+        raise ValueError("the targets are stated at N = 4: include 4 in --ns")
     oracle4 = t["oracle@4"]["accuracy"]["overall"] - bo1
     vhs4 = t["vhs@4"]["accuracy"]["overall"] - bo1
     out = [
@@ -234,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budgets", default="", help="comma-separated budgets in ms (default: from measured latencies)")
     args = ap.parse_args(argv)
     ns = [int(x) for x in args.ns.split(",")]
+    if 4 not in ns:
+        ap.error("--ns must include 4 (the targets are stated at N = 4)")
     prompts = heldout_set(args.per_task)
     budget_prompts = heldout_set(args.budget_per_task or args.per_task)
     started = time.time()
