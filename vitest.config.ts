@@ -3,6 +3,16 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["shared", "gpu-backend", "edge", "sdk", "examples", "bench", "reliability", "infra"],
+    projects: [
+      "shared",
+      "gpu-backend",
+      "edge",
+      "sdk",
+      "examples",
+      "bench",
+      "reliability",
+      "infra",
+      "scripts/checks",
+    ],
   },
 });

@@ -4,7 +4,8 @@
 # Run (bundle mounted read-only):  docker run --gpus '"device=0"' -p 8090:8090 -v "$PWD/bundle:/models:ro" \
 #   -e TINYSCALE_SIGNING_SECRET=... tinyscale/gpu-backend
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, the project's runtime (.nvmrc); only its `node` binary reaches the runtime stage.
+ARG NODE_IMAGE=node:24-bookworm-slim
 # CUDA 12.8 runtime + cuDNN 9: what onnxruntime-node 1.30's CUDA 12 provider (NuGet
 # Microsoft.ML.OnnxRuntime.Gpu.Linux) links against. Needs an NVIDIA driver for CUDA 12.8 (R570+).
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
@@ -20,7 +21,8 @@ RUN mkdir /manifests && cp package.json package-lock.json .npmrc /manifests/ \
 # --- build: compile shared/ and gpu-backend/ with the whole workspace's dev tools ---------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
-# The CUDA provider is fetched once, in the `deps` stage below; the compiler never needs it.
+# The CUDA provider is fetched once, in the `deps` stage below; the compiler never needs it (the
+# variable also covers an npm that predates allowScripts and would run the install script).
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY --from=manifests /manifests/ ./
 RUN npm ci --no-audit --no-fund
@@ -32,17 +34,17 @@ RUN npx tsc -b gpu-backend
 # --- deps: production dependencies of the backend only, with the CUDA 12 execution provider ----
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
-# ONNXRUNTIME_NODE_INSTALL wins over the repository's .npmrc (`onnxruntime-node-install=skip`, set
-# because CPU-only machines cannot reach NuGet). The install script is run explicitly as well:
-# npm >= 11 skips dependency install scripts unless allowed, and a silent skip would give an image
-# that starts on the CPU EP only.
+# The repository denies onnxruntime-node's install script (package.json#allowScripts: CPU machines
+# need nothing from it and cannot reach NuGet), so `npm ci` never runs it; it is run explicitly here,
+# with ONNXRUNTIME_NODE_INSTALL=cuda12, and the build fails if the provider did not arrive: a silent
+# skip would give an image that starts on the CPU EP only.
 ENV ONNXRUNTIME_NODE_INSTALL=cuda12
 COPY --from=manifests /manifests/ ./
 RUN npm ci --omit=dev --no-audit --no-fund -w @tinyscale/gpu-backend -w @tinyscale/shared \
   && node node_modules/onnxruntime-node/script/install.js \
   && test -f node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so
 
-# --- runtime: CUDA 12 + cuDNN 9 libraries, Node 20, non-root -----------------------------------
+# --- runtime: CUDA 12 + cuDNN 9 libraries, Node 24, non-root -----------------------------------
 FROM ${CUDA_IMAGE} AS runtime
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 # A fixed uid so Kubernetes' runAsNonRoot/runAsUser can match it (ubuntu's own user owns 1000).

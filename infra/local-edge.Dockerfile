@@ -3,7 +3,8 @@
 # inside a Node container by scripts/local/serve-edge.ts. In production the edge runs on Cloudflare.
 # Build from the repository root:  docker build -f infra/local-edge.Dockerfile -t tinyscale/local-edge .
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, the project's runtime (.nvmrc).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # The lockfile and every workspace's package.json, so `npm ci` stays cached until a dependency changes.
 FROM ${NODE_IMAGE} AS manifests

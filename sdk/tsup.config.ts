@@ -1,5 +1,5 @@
 // The package build: ESM (ky stays a dependency), CJS (ky bundled in, since ky ships ESM only and
-// require() of ESM needs Node ≥ 22), its .d.cts, and the CLI. ESM types come from `tsc -b` (dist/tsc).
+// require() of ESM needs Node ≥ 22.12 and a bundler that supports it), its .d.cts, and the CLI. ESM types come from `tsc -b` (dist/tsc).
 import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 

@@ -56,10 +56,22 @@ def batches(n: int, max_batch: int):
 
 
 class Pipelines:
-    """The three ways of producing one image from N candidates, over the same fused modules."""
+    """The three ways of producing one image from N candidates, over the same fused modules.
+
+    The graphs take their prompt inputs per row (one batch may mix requests); here every batch is one
+    request, so its prompt is repeated on each row and propose gets one group of all its rows."""
 
     def __init__(self, graphs, inputs, max_batch: int) -> None:
         self.g, self.x, self.max_batch = graphs, inputs, max_batch
+        self.suffix = inputs["suffix_ids"][:1]  # one request's suffix, all of its ids real
+        self.suffix_len = torch.tensor([self.suffix.shape[1]], device=self.suffix.device)
+
+    def verifier_rows(self, k: int):
+        return self.x["prefix_ids"], self.suffix.expand(k, -1), self.suffix_len.expand(k)
+
+    @staticmethod
+    def rows(t, k: int):
+        return t.expand(k, *t.shape[1:])
 
     def text(self, sw):
         return sw.run("text_encode", self.g["text_encoder"], self.x["input_ids"], self.x["attention_mask"])
@@ -69,8 +81,10 @@ class Pipelines:
         pe, pm = self.text(sw)
         best, best_hidden, best_noise = None, None, None
         for a, b in batches(n, self.max_batch):
-            noise = self.x["noise"][a:b]
-            scores, win, hidden = sw.run("propose", self.g["propose"], noise, pe, pm, self.x["prefix_ids"], self.x["suffix_ids"])
+            noise, k = self.x["noise"][a:b], b - a
+            one_group = torch.ones(1, k, dtype=torch.int64, device=noise.device)
+            rows = (self.rows(pe, k), self.rows(pm, k), *self.verifier_rows(k), one_group)
+            scores, win, hidden = sw.run("propose", self.g["propose"], noise, *rows)
             i = int(win.item())  # the batch winner's index crosses to the host, nothing else
             if best is None or scores[i] > best:
                 best, best_hidden, best_noise = scores[i], hidden, noise[i : i + 1]
@@ -81,10 +95,11 @@ class Pipelines:
         pe, pm = self.text(sw)
         all_scores, images = [], []
         for a, b in batches(n, self.max_batch):
-            noise = self.x["noise"][a:b]
-            hidden = sw.run("dit_head", self.g["dit_head"], noise, pe, pm)
-            img = sw.run("finish", self.g["finish"], hidden, noise, pe, pm)
-            all_scores.append(sw.run("clip_verify", self.g["clip_verify"], img, self.x["prefix_ids"], self.x["suffix_ids"]))
+            noise, k = self.x["noise"][a:b], b - a
+            text = (self.rows(pe, k), self.rows(pm, k))
+            hidden = sw.run("dit_head", self.g["dit_head"], noise, *text)
+            img = sw.run("finish", self.g["finish"], hidden, noise, *text)
+            all_scores.append(sw.run("clip_verify", self.g["clip_verify"], img, *self.verifier_rows(k)))
             images.append(img)
         winner = int(torch.cat(all_scores).argmax().item())
         return torch.cat(images)[winner]
@@ -99,7 +114,7 @@ class Pipelines:
             noise = self.x["noise"][i : i + 1]
             hidden = sw.run("dit_head", self.g["dit_head"], noise, pe, pm)
             beams = hidden.expand(3, -1, -1)
-            scores.append(sw.run("vhs_verify_3beam", self.g["vhs_verify"], beams, self.x["prefix_ids"], self.x["suffix_ids"])[0])
+            scores.append(sw.run("vhs_verify_3beam", self.g["vhs_verify"], beams, *self.verifier_rows(3))[0])
         winner = int(torch.stack(scores).argmax().item())
         pe, pm = self.text(sw)
         noise = self.x["noise"][winner : winner + 1]
@@ -179,7 +194,7 @@ def main() -> None:
         # text encode is then a timing stand-in (noted in the JSON), not the exact encoder.
         for model in (up.llm, up.clip, up.text_encoder):
             model.set_attn_implementation("sdpa")
-    graphs = fuse(cfg, up, dtype, *default_token_ids(cfg))
+    graphs = fuse(cfg, up, dtype, default_token_ids(cfg))
     for module in graphs.values():
         module.to(device)  # buffers our fused modules create (e.g. index tensors) start on the host
     from export.examples import example_inputs

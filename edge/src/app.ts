@@ -1,10 +1,10 @@
 // Builds the Hono app: request id, binding validation and services, CORS on /v1/*, admin auth, every
 // route (one file each), and the one error handler; 404 and 405 answer in the shared error shape too.
-import { TinyscaleError } from "@tinyscale/shared";
+import { allowedMethods, EDGE_ROUTES, TinyscaleError } from "@tinyscale/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { adminAuth } from "./middleware/admin-auth.js";
-import { handleError } from "./middleware/error-handler.js";
+import { errorResponse, handleError } from "./middleware/error-handler.js";
 import { publicCors } from "./middleware/public-cors.js";
 import { requestId } from "./middleware/request-id.js";
 import { services } from "./middleware/services.js";
@@ -19,19 +19,15 @@ import { registerV1Models } from "./routes/v1-models.js";
 import { registerV1Plan } from "./routes/v1-plan.js";
 import { registerV1Usage } from "./routes/v1-usage.js";
 
-// Paths that exist, for telling a wrong method (405) from an unknown path (404).
-const KNOWN_PATHS: readonly RegExp[] = [
-  /^\/v1\/(generate|plan|usage|models)$/,
-  /^\/(openapi\.json|docs)$/,
-  /^\/admin\/keys(\/[^/]+)?$/,
-];
+/** The public API's prefix: CORS answers every OPTIONS request under it (a browser's preflight). */
+const CORS_SCOPE = "/v1/";
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(services());
   // Browsers may call the public API cross-origin; /admin/* is server-to-server only and gets no CORS.
-  app.use("/v1/*", publicCors());
+  app.use(`${CORS_SCOPE}*`, publicCors());
   app.use("/admin/*", adminAuth());
 
   registerV1Generate(app);
@@ -45,12 +41,16 @@ export function createApp(): Hono<AppEnv> {
   registerAdminKeysUpdate(app);
   registerAdminKeysRevoke(app);
 
+  // A path in the route table with another method is a 405 naming the methods it serves (RFC 9110).
   app.notFound((c) => {
     const path = c.req.path;
-    if (KNOWN_PATHS.some((pattern) => pattern.test(path))) {
-      throw new TinyscaleError("method_not_allowed", `${c.req.method} is not allowed on ${path}`);
-    }
-    throw new TinyscaleError("not_found", `no route ${c.req.method} ${path}; see /docs`);
+    const allow = allowedMethods(EDGE_ROUTES, path, path.startsWith(CORS_SCOPE) ? ["OPTIONS"] : []);
+    if (allow.length === 0)
+      throw new TinyscaleError("not_found", `no route ${c.req.method} ${path}; see /docs`);
+    const error = new TinyscaleError("method_not_allowed", `${c.req.method} is not allowed on ${path}`);
+    const response = errorResponse(c, error);
+    response.headers.set("Allow", allow.join(", "));
+    return response;
   });
   app.onError(handleError());
   return app;

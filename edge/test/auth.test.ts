@@ -1,33 +1,31 @@
 // Security cases inside workerd: every way an API key or the admin token can be wrong gets its own
 // code, a revoke applies on the very next request, and admin routes refuse API keys.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ADMIN_TOKEN,
-  errorCode,
-  SIGNING_SECRET,
-  startTestEdge,
-  type TestEdge,
-} from "./helpers/edge-fixture.js";
-import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.js";
+import { ADMIN_TOKEN_SECURITY, API_KEY_SECURITY, EDGE_ROUTES } from "@tinyscale/shared";
+import { describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, errorCode, type TestEdge } from "./helpers/edge-fixture.js";
+import { startEdgeWithFakeBackend } from "./helpers/start-edge-with-fake-backend.js";
 
-let backend: FakeBackend;
 let edge: TestEdge;
 
-beforeAll(async () => {
-  backend = await startFakeBackend(SIGNING_SECRET);
-  edge = await startTestEdge([backend.url]);
-});
-afterAll(async () => {
-  await edge?.close();
-  await backend?.close();
+startEdgeWithFakeBackend((started) => {
+  ({ edge } = started);
 });
 
-const KEYED_ROUTES: [string, string, string | undefined][] = [
-  ["POST", "/v1/generate", JSON.stringify({ prompt: "a fox", n: 1 })],
-  ["POST", "/v1/plan", JSON.stringify({ budget_ms: 500 })],
-  ["GET", "/v1/usage", undefined],
-  ["GET", "/v1/models", undefined],
-];
+/**
+ * `[method, path, body]` of every route in the table behind `scheme`, path parameters filled in. The body
+ * is `{}`, which no route accepts: the credential is checked first, so every answer here is about it.
+ */
+function callsBehind(scheme: string): [string, string, string | undefined][] {
+  return EDGE_ROUTES.filter((route) => "security" in route && route.security.some((s) => scheme in s)).map(
+    (route) => [
+      route.method.toUpperCase(),
+      route.path.replace(/\{[^}]+\}/g, "key_123"),
+      "request" in route && "body" in route.request ? "{}" : undefined,
+    ],
+  );
+}
+
+const KEYED_ROUTES = callsBehind(API_KEY_SECURITY);
 
 describe("API keys", () => {
   it.each(KEYED_ROUTES)("%s %s without a key → 401 missing_api_key", async (method, path, body) => {
@@ -96,12 +94,15 @@ describe("API keys", () => {
 });
 
 describe("admin token", () => {
-  const ADMIN_CALLS: [string, string, string | undefined][] = [
-    ["POST", "/admin/keys", JSON.stringify({ name: "x" })],
-    ["GET", "/admin/keys", undefined],
-    ["PATCH", "/admin/keys/key_123", JSON.stringify({ rpm: 5 })],
-    ["DELETE", "/admin/keys/key_123", undefined],
-  ];
+  const ADMIN_CALLS = callsBehind(ADMIN_TOKEN_SECURITY);
+
+  it("the route table puts every admin route behind the admin token", () => {
+    expect(ADMIN_CALLS.map(([method, path]) => `${method} ${path}`).sort()).toEqual(
+      EDGE_ROUTES.filter((route) => route.path.startsWith("/admin/"))
+        .map((route) => `${route.method.toUpperCase()} ${route.path.replace(/\{[^}]+\}/g, "key_123")}`)
+        .sort(),
+    );
+  });
 
   it.each(ADMIN_CALLS)("%s %s without a token → 401 missing_admin_token", async (method, path, body) => {
     const response = await edge.fetch(path, { method, ...(body ? { body } : {}) });

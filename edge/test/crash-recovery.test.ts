@@ -52,7 +52,14 @@ describe("a Worker that dies mid-request", () => {
       await fetch(`${edge.url}/admin/keys`, {
         method: "POST",
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ name: "crash", max_concurrent: 1, credits_quota: 10 }),
+        // A rate limit far above the polling below: each usage read spends a token.
+        body: JSON.stringify({
+          name: "crash",
+          max_concurrent: 1,
+          credits_quota: 10,
+          rpm: 100_000,
+          burst: 10_000,
+        }),
       })
     ).json()) as { key: string };
     const inFlight = fetch(`${edge.url}/v1/generate`, {

@@ -64,10 +64,11 @@ describe("signed forwarding", () => {
     expect(deadline).toBeLessThanOrEqual(Date.now() + 100);
     const forwarded = JSON.parse(received?.body ?? "{}") as Record<string, unknown>;
     // FAKE_PROFILE: vhs costs 2 + propose(n) + 40 + 2 ms; with a 20 ms margin 100 ms fits propose(4) = 30.
-    expect(forwarded).toMatchObject({ prompt: "a fox", n: 4, verifier: "vhs" });
-    expect(forwarded).not.toHaveProperty("budget_ms");
+    // The budget travels on with that as its cap: the backend runs up to 4 as its load allows.
+    expect(forwarded).toMatchObject({ prompt: "a fox", budget_ms: 100, max_n: 4, verifier: "vhs" });
+    expect(forwarded).not.toHaveProperty("n");
     expect(body.n).toBe(4);
-    // The backend saw only n; the edge writes in its own prediction: 2 + 30 + 40 + 2 ms.
+    // The edge writes in its own prediction: 2 + 30 + 40 + 2 ms.
     expect(body.planned_ms).toBe(74);
     expect(body.image.b64_json.length).toBeGreaterThan(0);
     expect((await usageOf(edge, created.key)).credits_used).toBe(body.usage.credits);
@@ -88,10 +89,10 @@ describe("signed forwarding", () => {
     }
   });
 
-  it("budget too small for one candidate → 400 budget_too_small, nothing reserved", async () => {
+  it("budget too small for one candidate → 422 budget_too_small, nothing reserved", async () => {
     const created = await edge.createKey();
     const response = await edge.generate(created.key, { prompt: "a fox", budget_ms: 50 });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(422);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("budget_too_small");
     expect(body.error.message).toMatch(/minimum budget of \d+ ms/);
@@ -142,7 +143,7 @@ describe("backend failures refund the reservation", () => {
     ["fail-500", 502, "backend_error"],
     ["drop", 502, "backend_error"],
     ["overloaded", 503, "overloaded"],
-    ["bad-size", 400, "unsupported_size"],
+    ["bad-size", 422, "unsupported_size"],
   ];
 
   it.each(cases)("prompt %s → %i %s, balance unchanged", async (prompt, status, code) => {
@@ -210,7 +211,13 @@ describe("backend failures refund the reservation", () => {
   });
 
   it("a client that disconnects mid-request still has its reservation settled (no leaked credits or slot)", async () => {
-    const created = await edge.createKey({ credits_quota: 100, max_concurrent: 1 });
+    // A rate limit far above the polling below: each usage read spends a token.
+    const created = await edge.createKey({
+      credits_quota: 100,
+      max_concurrent: 1,
+      rpm: 100_000,
+      burst: 10_000,
+    });
     const abort = new AbortController();
     const request = fetch(`${edge.url}/v1/generate`, {
       method: "POST",

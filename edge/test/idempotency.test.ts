@@ -1,25 +1,15 @@
 // Idempotency-Key inside workerd: a replay returns the stored response without a second charge, a
 // concurrent duplicate gets 409, the same key with another body 422, and a failed first try frees the key.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  errorCode,
-  eventually,
-  SIGNING_SECRET,
-  startTestEdge,
-  type TestEdge,
-} from "./helpers/edge-fixture.js";
-import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.js";
+import { describe, expect, it } from "vitest";
+import { errorCode, eventually, type TestEdge } from "./helpers/edge-fixture.js";
+import type { FakeBackend } from "./helpers/fake-backend.js";
+import { startEdgeWithFakeBackend } from "./helpers/start-edge-with-fake-backend.js";
 
 let backend: FakeBackend;
 let edge: TestEdge;
 
-beforeAll(async () => {
-  backend = await startFakeBackend(SIGNING_SECRET);
-  edge = await startTestEdge([backend.url]);
-});
-afterAll(async () => {
-  await edge?.close();
-  await backend?.close();
+startEdgeWithFakeBackend((started) => {
+  ({ edge, backend } = started);
 });
 
 async function creditsUsed(key: string): Promise<number> {

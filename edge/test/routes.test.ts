@@ -1,6 +1,8 @@
 // The remaining routes inside workerd: plan, models, usage, the OpenAPI document and /docs page, the
 // admin key lifecycle, 404/405 in the shared error shape, and a clear 500 when bindings are wrong.
 import { readFileSync } from "node:fs";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { allowedMethods, EDGE_ROUTES } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EDGE_PATHS } from "../src/local/paths.js";
 import { startLocalEdge } from "../src/local/start-local-edge.js";
@@ -27,6 +29,23 @@ afterAll(async () => {
   await backend?.close();
 });
 
+/** Every path the edge serves, path parameters filled in. */
+function servedPaths(): string[] {
+  return [...new Set(EDGE_ROUTES.map((route) => route.path.replace(/\{[^}]+\}/g, "key_x")))];
+}
+
+/** fetch refuses TRACE (a forbidden method): node:http sends it as any client could. */
+function rawRequest(url: string, method: string): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(url, { method }, (response) => {
+      response.resume();
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+    });
+    sent.on("error", reject);
+    sent.end();
+  });
+}
+
 describe("public routes", () => {
   it("POST /v1/plan returns n for a budget from the backend's profile, without charging", async () => {
     const created = await edge.createKey();
@@ -40,7 +59,8 @@ describe("public routes", () => {
     expect(plan).toMatchObject({ n: 4, predicted_ms: 74, budget_ms: 100, network_margin_ms: 20, max_n: 16 });
     expect(plan.breakdown).toMatchObject({ text_encode: 2, propose: 30, finish: 40, image_encode: 2 });
     expect(response.headers.get("ratelimit-policy")).toMatch(/^"rpm";q=5;/);
-    expect(response.headers.get("ratelimit")).toMatch(/^"rpm";r=5;t=0, "credits";r=50;/);
+    // The plan itself spent one of the 5 tokens; at 120 rpm the next comes within 1 s.
+    expect(response.headers.get("ratelimit")).toMatch(/^"rpm";r=4;t=1, "credits";r=50;/);
     const usage = (await (await edge.fetch("/v1/usage", { key: created.key })).json()) as {
       credits_used: number;
     };
@@ -117,6 +137,23 @@ describe("public routes", () => {
     const wrong = await edge.fetch("/v1/generate");
     expect(wrong.status).toBe(405);
     expect(await errorCode(wrong)).toBe("method_not_allowed");
+  });
+
+  it.each(servedPaths())(
+    "PUT %s → 405 with Allow naming the methods the route table serves",
+    async (path) => {
+      const response = await edge.fetch(path, { method: "PUT", key: ADMIN_TOKEN, body: "{}" });
+      expect(response.status).toBe(405);
+      expect(await errorCode(response)).toBe("method_not_allowed");
+      const cors = path.startsWith("/v1/") ? ["OPTIONS"] : [];
+      expect(response.headers.get("allow")).toBe(allowedMethods(EDGE_ROUTES, path, cors).join(", "));
+    },
+  );
+
+  it("TRACE /v1/plan → 405 with Allow: OPTIONS, POST", async () => {
+    const { status, headers } = await rawRequest(`${edge.url}/v1/plan`, "TRACE");
+    expect(status).toBe(405);
+    expect(headers.allow).toBe("OPTIONS, POST");
   });
 });
 

@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { type Profile, TinyscaleError } from "@tinyscale/shared";
 import { AdmissionQueue } from "./admission/admission-queue.js";
+import { BatchAdmission } from "./admission/batch-admission.js";
+import type { Scheduler } from "./admission/scheduler.js";
 import { createApp } from "./app.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import type { BackendState } from "./backend-state.js";
@@ -20,6 +22,7 @@ import {
 import { createLogger, type Logger } from "./log/logger.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { checkBundleFiles } from "./onnx/bundle.js";
+import { CostModel } from "./scheduler/cost-model.js";
 import { WorkerPool } from "./worker/worker-pool.js";
 
 export interface StartBackendOptions extends Partial<BackendOptions> {
@@ -35,6 +38,8 @@ export interface RunningBackend {
   port: number;
   host: string;
   state: BackendState;
+  /** `METHOD /path` of every route the HTTP app serves (tests compare it with the route table). */
+  servedRoutes(): string[];
   /** Resolves when ready to serve; rejects (and closes) if the bundle cannot be loaded. */
   ready: Promise<void>;
   profile(): Profile | undefined;
@@ -81,7 +86,14 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
     profile: undefined,
   };
   const metrics = createMetrics();
-  const admission = new AdmissionQueue(options.maxQueue, metrics);
+  const admission: Scheduler =
+    options.scheduler === "legacy"
+      ? new AdmissionQueue(options.maxQueue, metrics)
+      : new BatchAdmission(
+          options.maxQueue,
+          () => new CostModel(state.profile?.stages, state.maxBatch),
+          metrics,
+        );
   const app = createApp({
     state,
     admission,
@@ -122,6 +134,8 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
         session: { ep: options.ep, deviceId: options.deviceId, intraOpThreads: options.intraOpThreads },
         textCacheSize: options.textCacheSize,
         logLevel: options.logLevel,
+        maxBatch: state.maxBatch,
+        scheduler: options.scheduler,
       },
     });
     if (state.phase !== "loading") {
@@ -147,6 +161,7 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
       modes,
       load_ms: Date.now() - started,
       max_batch: state.maxBatch,
+      scheduler: admission.name,
     });
   })();
   ready.catch(async (error: unknown) => {
@@ -160,6 +175,9 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
     port,
     host,
     state,
+    servedRoutes: () => [
+      ...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`)),
+    ],
     ready,
     profile: () => state.profile,
     drain: async () => {

@@ -98,10 +98,11 @@ describe("callers that go away", () => {
       body: JSON.stringify({ prompt: "nobody waits for this one", n: 4 }),
       signal: controller.signal,
     }).catch((error: Error) => error);
-    while ((await metricValue(backend, "tinyscale_queue_depth")) < 1) await pause();
+    // The worker is busy with the clip request (run whole); the abandoned one waits beside it.
+    while ((await metricValue(backend, "tinyscale_in_flight")) < 2) await pause();
     controller.abort();
     expect(await abandoned).toBeInstanceOf(Error);
-    while ((await metricValue(backend, "tinyscale_queue_depth")) > 0) await pause();
+    while ((await metricValue(backend, "tinyscale_in_flight")) > 1) await pause();
     expect((await busy).status).toBe(200);
     // Only the busy request's prompt was encoded: the abandoned one never reached the worker.
     expect(await encodes()).toBe(before + 1);

@@ -1,5 +1,7 @@
-// Deadlines while proposing: when the next batch (plus the winner's finishing) would overrun the deadline,
-// the backend stops starting batches and finishes the best candidate so far; `n` says how many ran.
+// Deadlines while proposing, under the legacy scheduler (one whole request per worker): when the next
+// batch (plus the winner's finishing) would overrun the deadline, the backend stops starting batches and
+// finishes the best candidate so far; `n` says how many ran. The batching scheduler keeps an explicit n
+// exact instead (test/batching.test.ts).
 
 import { GenerateResponseSchema, predictMs } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +11,7 @@ let backend: TestBackend;
 
 beforeAll(async () => {
   // Batches of one: 64 candidates are 64 batches, so a deadline can fall between many of them.
-  backend = await startTestBackend({ maxBatch: 1, profileRuns: 3 });
+  backend = await startTestBackend({ maxBatch: 1, profileRuns: 3, scheduler: "legacy" });
 });
 afterAll(async () => {
   await backend?.close();

@@ -1,7 +1,15 @@
 // Every bad input gets its code from shared's closed set in shared's error shape; unsigned, wrongly signed,
 // stale and replayed requests get 401; the bearer token is checked in constant time.
 
-import { ErrorBodySchema } from "@tinyscale/shared";
+import {
+  allowedMethods,
+  BACKEND_ROUTES,
+  ErrorBodySchema,
+  HealthSchema,
+  INVALID_JSON_MESSAGE,
+  ReadinessSchema,
+  routeKey,
+} from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate, SECRET, signed, startTestBackend, type TestBackend, TOKEN } from "./helpers.js";
 
@@ -45,7 +53,10 @@ describe("bad input", () => {
   for (const [name, body, code] of cases) {
     it(`${name} → ${code}`, async () => {
       const response = await generate(backend, typeof body === "string" ? body : JSON.stringify(body));
-      await expectError(response, 400, code);
+      // A size the model does not offer is valid by the document: 422, not 400.
+      const answer = await expectError(response, code === "unsupported_size" ? 422 : 400, code);
+      // The edge answers invalid JSON with the same words (shared validation.ts).
+      if (code === "invalid_json") expect(answer.error.message).toBe(INVALID_JSON_MESSAGE);
     });
   }
 
@@ -78,7 +89,27 @@ describe("bad input", () => {
 
   it("unknown routes → 404 not_found, wrong method → 405 method_not_allowed", async () => {
     await expectError(await fetch(`${backend.url}/v1/nothing`), 404, "not_found");
-    await expectError(await fetch(`${backend.url}/v1/generate`), 405, "method_not_allowed");
+    const wrong = await fetch(`${backend.url}/v1/generate`);
+    expect(wrong.headers.get("allow")).toBe("POST");
+    await expectError(wrong, 405, "method_not_allowed");
+  });
+
+  it("serves exactly the route table: every route listed has a handler, no handler is unlisted", () => {
+    expect(backend.servedRoutes().sort()).toEqual(BACKEND_ROUTES.map(routeKey).sort());
+  });
+
+  it("answers its probes in the shapes the route table declares", async () => {
+    expect(HealthSchema.parse(await (await fetch(`${backend.url}/healthz`)).json()).status).toBe("ok");
+    expect(ReadinessSchema.parse(await (await fetch(`${backend.url}/readyz`)).json()).ready).toBe(true);
+  });
+
+  it("any method a path does not serve → 405 with Allow listing the route table's methods", async () => {
+    for (const path of new Set(BACKEND_ROUTES.map((route) => route.path))) {
+      const response = await fetch(`${backend.url}${path}`, { method: "PUT", body: "{}" });
+      expect(response.headers.get("allow"), path).toBe(allowedMethods(BACKEND_ROUTES, path).join(", "));
+      await expectError(response, 405, "method_not_allowed");
+    }
+    expect(allowedMethods(BACKEND_ROUTES, "/metrics")).toEqual(["GET", "HEAD"]);
   });
 
   it("the native size is accepted explicitly", async () => {

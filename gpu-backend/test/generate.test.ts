@@ -115,17 +115,22 @@ describe("POST /v1/generate", () => {
     expect(result.planned_ms).not.toBeNull();
     expect(result.n).toBe(result.n_requested);
     expect(result.n).toBe(64);
+    // Every millisecond value is for people: rounded to 0.1 ms.
+    for (const ms of [result.planned_ms, ...Object.values(result.timings)]) {
+      expect(String(ms)).toMatch(/^\d+(\.\d)?$/);
+    }
   });
 
-  it("fails fast with deadline_exceeded when the deadline cannot be met", async () => {
+  it("refuses at once with 503 overloaded + Retry-After when the deadline cannot be met", async () => {
     const before = await metricValue(backend, "tinyscale_graph_runs_total", { graph: "propose" });
     const response = await generate(
       backend,
       { prompt: "too late", n: 4 },
       { authorization: "Bearer test-backend-token", "x-tinyscale-deadline": String(Date.now() - 1) },
     );
-    expect(response.status).toBe(504);
-    expect((await response.json()).error.code).toBe("deadline_exceeded");
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await response.json()).error.code).toBe("overloaded");
     expect(await metricValue(backend, "tinyscale_graph_runs_total", { graph: "propose" })).toBe(before);
   });
 

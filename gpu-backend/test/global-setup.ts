@@ -6,6 +6,9 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 
 export default function setup(): void {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  // TypeScript 7 (the native tsc, package alias @typescript/native) exports no bin path: tsc sits beside its package.json.
+  const tsc = createRequire(import.meta.url)
+    .resolve("@typescript/native/package.json")
+    .replace(/package\.json$/, "bin/tsc");
   execFileSync(process.execPath, [tsc, "-b", resolve(import.meta.dirname, "..")], { stdio: "inherit" });
 }

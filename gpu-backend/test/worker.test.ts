@@ -2,6 +2,7 @@
 // crashed worker fails only its in-flight request (retryably) and is replaced.
 
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { INTERNAL_ERROR_MESSAGE } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate, metricValue, startTestBackend, type TestBackend } from "./helpers.js";
 
@@ -76,7 +77,11 @@ describe("worker thread", () => {
     expect(Number(failed.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     const body = await failed.json();
     expect(body.error.code).toBe("internal_error");
-    expect(body.error.message).toContain("retry");
+    // The caller reads a generic message with the request id; the worker's detail is in the log only.
+    expect(body.error.message).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(body.error.request_id).toBe(failed.headers.get("x-request-id"));
+    const logged = backend.logs.filter((line) => line.includes(body.error.request_id));
+    expect(logged.some((line) => line.includes("inference worker crashed"))).toBe(true);
     // Later requests succeed on the replacement.
     let status = 0;
     for (let i = 0; i < 100 && status !== 200; i++) {

@@ -27,6 +27,9 @@ const images = [
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"));
 
+/** The Node major the project runs on (.nvmrc, e.g. 24.22.3), which both images must start from. */
+const nodeMajor = readFileSync(join(repoRoot, ".nvmrc"), "utf8").trim().replace(/^v/, "").split(".")[0];
+
 function ignoredBy(dockerfileName: string): string[] {
   return readFileSync(join(infraDir, `${dockerfileName}.dockerignore`), "utf8")
     .split("\n")
@@ -36,6 +39,10 @@ function ignoredBy(dockerfileName: string): string[] {
 
 describe.each(images)("%s", (name, healthPath) => {
   const file = readDockerfile(join(infraDir, name));
+
+  it("builds on the project's Node major (.nvmrc)", () => {
+    expect(file.args.NODE_IMAGE).toMatch(new RegExp(`^node:${nodeMajor}-`));
+  });
 
   it("copies only paths that exist in the repository and survive .dockerignore", () => {
     const ignored = ignoredBy(name);
@@ -93,9 +100,8 @@ describe("gpu-backend.Dockerfile", () => {
   const file = readDockerfile(join(infraDir, "gpu-backend.Dockerfile"));
   const final = finalStage(file);
 
-  it("runs on a CUDA 12 + cuDNN runtime image with Node 20", () => {
+  it("runs on a CUDA 12 + cuDNN runtime image", () => {
     expect(file.args.CUDA_IMAGE).toMatch(/^nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-ubuntu/);
-    expect(file.args.NODE_IMAGE).toMatch(/^node:20[-.]/);
     expect(final[0]?.args).toMatch(/^\$\{CUDA_IMAGE\} AS runtime$/);
   });
 

@@ -10,7 +10,10 @@ import { infraDir, repoRoot } from "./repo-paths.js";
 const run = promisify(execFile);
 
 it("type-checks infra/ and the quick-start scripts under the workspace's strict settings", async () => {
-  const tsc = createRequire(join(repoRoot, "package.json")).resolve("typescript/bin/tsc");
+  // TypeScript 7 (the native tsc, package alias @typescript/native) exports no bin path: tsc sits beside its package.json.
+  const tsc = createRequire(join(repoRoot, "package.json"))
+    .resolve("@typescript/native/package.json")
+    .replace(/package\.json$/, "bin/tsc");
   const result = await run(process.execPath, [tsc, "-p", join(infraDir, "tsconfig.json")], {
     cwd: repoRoot,
   }).then(

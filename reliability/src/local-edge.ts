@@ -2,10 +2,9 @@
 // options as edge's startLocalEdge — plus what this suite needs: workerd's stdout/stderr captured for
 // the "no key in logs" checks, admin helpers, and direct reads of the D1 usage ledger for audits.
 import type { Readable } from "node:stream";
+import { applyMigrations, localMiniflareOptions } from "@tinyscale/edge";
 import type { CreateKeyRequestInput, CreateKeyResponse, UsageResponse } from "@tinyscale/shared";
 import { Miniflare } from "miniflare";
-import { applyMigrations } from "../../edge/src/local/apply-migrations.js";
-import { localMiniflareOptions } from "../../edge/src/local/start-local-edge.js";
 import { SIGNING_SECRET } from "./backend-process.js";
 import { type Exchange, HangError, jsonOf, send, type Tally } from "./http-call.js";
 import { EDGE_BUNDLE } from "./paths.js";

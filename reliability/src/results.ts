@@ -1,9 +1,10 @@
 // Results of one suite run: each test file writes its own section (files run in separate workers), and
-// the global teardown merges them into bench/results/reliability.json with the totals the issue asks for.
+// the global teardown merges them into one results file with the totals: the committed
+// bench/results/reliability.json when the run records (RELIABILITY_RECORD=1), a temporary file otherwise.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
-import { RESULTS_FILE, SECTIONS_DIR } from "./paths.js";
+import { RECORDED_RESULTS_FILE, SCRATCH_RESULTS_FILE, SECTIONS_DIR } from "./paths.js";
 
 /** What every section may contribute to the totals (absent counts as 0). */
 export interface SectionCounts {
@@ -61,10 +62,15 @@ const SECTION_NAMES = new Set([
   "quota-soak",
 ]);
 
-function previousSections(): Record<string, Section> {
-  if (!existsSync(RESULTS_FILE)) return {};
+/** Only a run started to record (the soak and record scripts set RELIABILITY_RECORD=1) writes the record. */
+export function resultsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RELIABILITY_RECORD === "1" ? RECORDED_RESULTS_FILE : SCRATCH_RESULTS_FILE;
+}
+
+function previousSections(file: string): Record<string, Section> {
+  if (!existsSync(file)) return {};
   try {
-    const previous = JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as { sections?: Record<string, Section> };
+    const previous = JSON.parse(readFileSync(file, "utf8")) as { sections?: Record<string, Section> };
     return Object.fromEntries(
       Object.entries(previous.sections ?? {}).filter(([name]) => SECTION_NAMES.has(name)),
     );
@@ -77,10 +83,13 @@ function previousSections(): Record<string, Section> {
  * Merges this run's sections over the previous file's (a soak run re-runs only the load file, so the
  * other sections keep their last values) and recomputes the totals.
  */
-export function mergeResults(mode: string): { file: string; totals: Required<SectionCounts> } | null {
+export function mergeResults(
+  mode: string,
+  file: string = resultsFile(),
+): { file: string; totals: Required<SectionCounts> } | null {
   const fresh = readSections();
   if (Object.keys(fresh).length === 0) return null;
-  const sections = { ...previousSections(), ...fresh };
+  const sections = { ...previousSections(file), ...fresh };
   const totals: Required<SectionCounts> = {
     bad_inputs_tried: 0,
     faults_injected: 0,
@@ -109,9 +118,9 @@ export function mergeResults(mode: string): { file: string; totals: Required<Sec
     load_latency_ms: { short: latency("load"), soak: latency("load-soak") },
     sections,
   };
-  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(document, null, 2)}\n`);
-  return { file: RESULTS_FILE, totals };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+  return { file, totals };
 }
 
 export function mode(): "short" | "soak" {

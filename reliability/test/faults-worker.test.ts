@@ -2,8 +2,8 @@
 // graph runs): the client gets a retryable error and a refund, the thread is replaced, later requests
 // succeed — through the edge and for a direct caller.
 import { type RunningBackend, startBackend } from "@tinyscale/gpu-backend";
+import { createLogger } from "@tinyscale/gpu-backend/internals";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../gpu-backend/src/log/logger.js";
 import { bearer, postGenerate } from "../src/backend-calls.js";
 import { BACKEND_TOKEN, SIGNING_SECRET } from "../src/backend-process.js";
 import { typedError } from "../src/error-shape.js";

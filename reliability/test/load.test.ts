@@ -1,12 +1,11 @@
 // Load on the local stack (edge in workerd → backend process) over loopback for a bounded time: no 5xx but
 // designed 503s, the ledger audited against every answer (0 mismatches), backend RSS growth and p50/p99
 // latency recorded. `npm test` runs the short form; `npm run soak` (RELIABILITY_MODE=soak) a long one.
-import type { UsageResponse } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLedger } from "../src/ledger-audit.js";
 import { type LoadKey, runLoad } from "../src/load-run.js";
-import { eventually } from "../src/local-edge.js";
 import { mode, writeSection } from "../src/results.js";
+import { settledUsage } from "../src/settled-usage.js";
 import { type Stack, startStack } from "../src/stack.js";
 
 const SOAK = mode() === "soak";
@@ -68,18 +67,7 @@ describe(`load: ${SECONDS} s, ${CONNECTIONS} connections`, () => {
       rss.push(stack.backend.rssBytes());
       const { result, issued, observed } = outcome;
 
-      // Every reservation settles (the edge finishes requests whose client went away) before the audit.
-      const usage = new Map<string, UsageResponse>();
-      for (const key of keys) {
-        usage.set(
-          key.id,
-          await eventually(
-            () => stack.edge.usage(key.key),
-            (u) => u.credits_reserved === 0,
-            30_000,
-          ),
-        );
-      }
+      const usage = await settledUsage(stack.edge, keys);
       const ledger = (await stack.edge.ledger()).filter((row) => keys.some((k) => k.id === row.key_id));
       const audit = auditLedger({ issued, observed, ledger, usage });
 

@@ -3,12 +3,15 @@
 // property), and over HTTP they get a 200 with scores, through the backend and through the edge.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readManifest } from "@tinyscale/gpu-backend";
+import {
+  loadTokenizer,
+  tokenizeForTextEncoder,
+  tokenizeVerifierTemplate,
+} from "@tinyscale/gpu-backend/internals";
 import { GenerateResponseSchema } from "@tinyscale/shared";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readManifest } from "../../gpu-backend/src/onnx/manifest.js";
-import { tokenizeForTextEncoder, tokenizeVerifierTemplate } from "../../gpu-backend/src/pipeline/tokenize.js";
-import { loadTokenizer } from "../../gpu-backend/src/tokenizer/load-tokenizer.js";
 import { bearer, postGenerate } from "../src/backend-calls.js";
 import { FC_SEED } from "../src/bad-inputs.js";
 import { jsonOf } from "../src/http-call.js";

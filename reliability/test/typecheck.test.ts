@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 
 it("type-checks the reliability suite (strict, noUncheckedIndexedAccess)", () => {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  // TypeScript 7 (the native tsc, package alias @typescript/native) exports no bin path: tsc sits beside its package.json.
+  const tsc = createRequire(import.meta.url)
+    .resolve("@typescript/native/package.json")
+    .replace(/package\.json$/, "bin/tsc");
   const project = fileURLToPath(new URL("../tsconfig.json", import.meta.url));
   let output = "";
   try {

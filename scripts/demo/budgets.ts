@@ -2,7 +2,7 @@
 // with the budget on any machine (a busy 2-core CI box, an idle one): the tight one leaves headroom over
 // the smallest budget the planner accepts (a loaded machine runs slower than it profiled) and sits in
 // the lower half of the range up to the budget that buys max_n; the loose one well above it. The
-// planner calls are free; TINYSCALE_DEMO_BUDGETS overrides.
+// planner calls spend no credits (one rate-limit token each); TINYSCALE_DEMO_BUDGETS overrides.
 import type { Tinyscale } from "tinyscale";
 
 /** The API's smallest and largest budget_ms (GenerateRequest schema). */

@@ -80,9 +80,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   try {
     const edgeUrl = edge.url.replace(/\/+$/, "");
     const admin = new TinyscaleAdmin({ adminToken, baseURL: edgeUrl });
+    // Every keyed call spends a rate-limit token: the demo's budget bisection alone makes ~15 plan calls
+    // in a second, so the development key has room for that (the edge's defaults suit real clients).
     const created = await admin.createKey({
       name: options.keyName,
       environment: "test",
+      rpm: 600,
+      burst: 60,
       ...options.keyLimits,
     });
     return {

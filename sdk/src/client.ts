@@ -1,5 +1,5 @@
 // `Tinyscale`, the API-key client: generate an image within a latency budget, plan a budget, read usage
-// and the served models. Runs on Node ≥ 20, browsers and Workers (web platform APIs only).
+// and the served models. Runs on Node ≥ 22, browsers and Workers (web platform APIs only).
 import { type CommonOptions, resolveTransportConfig } from "./core/options.js";
 import { type RequestOptions, Transport } from "./core/transport.js";
 import { readEnv } from "./internal/env.js";

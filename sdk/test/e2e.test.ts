@@ -6,8 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LocalEdge, startLocalEdge } from "@tinyscale/edge";
-import { type RunningBackend, startBackend } from "@tinyscale/gpu-backend";
+import type { LocalEdge } from "@tinyscale/edge";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TinyscaleAdmin } from "../src/admin.js";
@@ -18,47 +17,24 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from "../src/core/errors.js";
+import { ADMIN_TOKEN, type LocalStack, startLocalStack } from "./helpers/local-stack.js";
 import { readPngSize } from "./helpers/png.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
-// TINYSCALE_TEST_BUNDLE overrides the committed bundle (as in gpu-backend/test), e.g. a freshly exported one.
-const TINY_BUNDLE = process.env.TINYSCALE_TEST_BUNDLE ?? join(REPO, "gpu-backend", "models", "tiny");
-const SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef";
-const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 
-let backend: RunningBackend;
+let stack: LocalStack;
 let edge: LocalEdge;
 let apiKey: string;
 let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(TINY_BUNDLE, "manifest.json"))) {
-    throw new Error(`the tiny model bundle is missing (${TINY_BUNDLE}); it is committed with gpu-backend`);
-  }
   dir = await mkdtemp(join(tmpdir(), "tinyscale-e2e-"));
-  backend = await startBackend({
-    port: 0,
-    host: "127.0.0.1",
-    bundle: TINY_BUNDLE,
-    signingSecret: SIGNING_SECRET,
-    profileRuns: 1,
-    intraOpThreads: 1,
-    workers: 1,
-    logLevel: "error",
-  });
-  edge = await startLocalEdge({
-    backends: [backend.url],
-    signingSecret: SIGNING_SECRET,
-    adminToken: ADMIN_TOKEN,
-  });
-  const admin = new TinyscaleAdmin({ adminToken: ADMIN_TOKEN, baseURL: edge.url });
-  const created = await admin.createKey({ name: "sdk e2e", environment: "test" });
-  apiKey = created.key;
+  stack = await startLocalStack("sdk e2e");
+  ({ edge, apiKey } = stack);
 });
 
 afterAll(async () => {
-  await edge?.close();
-  await backend?.close();
+  await stack?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 

@@ -20,7 +20,8 @@ import { countingFetch, errorResponse } from "./helpers/counting-fetch.js";
 
 const CASES = [
   [400, "invalid_request", BadRequestError],
-  [400, "budget_too_small", BadRequestError],
+  [400, "invalid_request", BadRequestError],
+  [422, "budget_too_small", UnprocessableEntityError],
   [401, "invalid_api_key", AuthenticationError],
   [401, "key_expired", AuthenticationError],
   [402, "quota_exceeded", QuotaExceededError],

@@ -223,8 +223,14 @@ describe("ConflictError and BadRequestError surface after the policy decides", (
     expect(calls).toHaveLength(3);
   });
 
+  it("a 409 for a revoked key is thrown at once: changing it again gives the same answer", async () => {
+    const { tinyscale, calls } = client(() => errorResponse(409, "revoked_key_immutable"));
+    await expect(tinyscale.plan({ budget_ms: 200 })).rejects.toBeInstanceOf(ConflictError);
+    expect(calls).toHaveLength(1);
+  });
+
   it("a 400 is thrown at once", async () => {
-    const { tinyscale } = client(() => errorResponse(400, "budget_too_small"));
+    const { tinyscale } = client(() => errorResponse(400, "invalid_request"));
     await expect(tinyscale.plan({ budget_ms: 200 })).rejects.toBeInstanceOf(BadRequestError);
   });
 });

@@ -4,12 +4,14 @@ import {
   ERROR_CODES,
   errorBody,
   errorStatus,
+  INTERNAL_ERROR_MESSAGE,
   isErrorCode,
+  publicMessage,
   TinyscaleError,
 } from "./errors.js";
 
 describe("error codes", () => {
-  it("map to the statuses ARCHITECTURE §6 names", () => {
+  it("map to the statuses docs/contracts.md names", () => {
     expect(errorStatus("invalid_request")).toBe(400);
     expect(errorStatus("invalid_api_key")).toBe(401);
     expect(errorStatus("key_revoked")).toBe(403);
@@ -20,7 +22,7 @@ describe("error codes", () => {
     expect(errorStatus("deadline_exceeded")).toBe(504);
     expect(errorStatus("idempotency_in_flight")).toBe(409);
     expect(errorStatus("idempotency_mismatch")).toBe(422);
-    expect(errorStatus("budget_too_small")).toBe(400);
+    expect(errorStatus("budget_too_small")).toBe(422);
     for (const status of Object.values(ERROR_CODES)) expect(status >= 400 && status < 600).toBe(true);
   });
 
@@ -48,6 +50,19 @@ describe("TinyscaleError", () => {
     });
     expect(errorBody("not_found", "no such key", "r")).toEqual({
       error: { code: "not_found", message: "no such key", request_id: "r" },
+    });
+  });
+});
+
+describe("publicMessage", () => {
+  it("keeps a caller's own error words and hides an internal error's detail", () => {
+    expect(publicMessage("invalid_request", "n: n must be at most 64")).toBe("n: n must be at most 64");
+    expect(publicMessage("internal_error", "ENOENT: /opt/models/tiny/dit_head.onnx")).toBe(
+      INTERNAL_ERROR_MESSAGE,
+    );
+    const body = new TinyscaleError("internal_error", "onnxruntime: Non-zero status code").toBody("req_1");
+    expect(body).toEqual({
+      error: { code: "internal_error", message: INTERNAL_ERROR_MESSAGE, request_id: "req_1" },
     });
   });
 });

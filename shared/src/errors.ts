@@ -5,8 +5,11 @@
 export const ERROR_CODES = {
   invalid_request: 400,
   invalid_json: 400,
-  budget_too_small: 400,
-  unsupported_size: 400,
+  // Valid by the document, refused by what this deployment serves (its sizes, its minimum budget, the
+  // verifier modes its bundle has trained weights for): 422.
+  budget_too_small: 422,
+  unsupported_size: 422,
+  unsupported_verifier: 422,
   missing_api_key: 401,
   invalid_api_key: 401,
   key_expired: 401,
@@ -19,6 +22,7 @@ export const ERROR_CODES = {
   not_found: 404,
   method_not_allowed: 405,
   idempotency_in_flight: 409,
+  revoked_key_immutable: 409,
   payload_too_large: 413,
   idempotency_mismatch: 422,
   rate_limited: 429,
@@ -50,6 +54,14 @@ export function codesForStatus(status: number): ErrorCode[] {
   return ERROR_CODE_LIST.filter((code) => ERROR_CODES[code] === status);
 }
 
+/** What a caller reads of an internal error. Its detail (runtime messages, file paths) goes to the log only. */
+export const INTERNAL_ERROR_MESSAGE = "internal error; the request id identifies it in the server's log";
+
+/** The message an error body carries: the error's own, except for `internal_error`, which is generic. */
+export function publicMessage(code: ErrorCode, message: string): string {
+  return code === "internal_error" ? INTERNAL_ERROR_MESSAGE : message;
+}
+
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; request_id: string };
 }
@@ -78,7 +90,8 @@ export class TinyscaleError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
+  /** The body a caller receives: an `internal_error`'s own message stays in the log (see publicMessage). */
   toBody(requestId: string): ErrorBody {
-    return errorBody(this.code, this.message, requestId);
+    return errorBody(this.code, publicMessage(this.code, this.message), requestId);
   }
 }

@@ -5,6 +5,7 @@ export * from "./errors.js";
 export * from "./noise.js";
 export * from "./openapi.js";
 export * from "./planner.js";
+export * from "./round-ms.js";
 export * from "./routes/index.js";
 export * from "./schemas/common.js";
 export * from "./schemas/error-body.js";

@@ -6,10 +6,10 @@ import { buildOpenApiDocument, renderOpenApiDocument } from "./openapi.js";
 
 const committedPath = fileURLToPath(new URL("../openapi.json", import.meta.url));
 
-// Redocly's recommended ruleset includes `struct`, which checks every node against the OpenAPI 3.1
-// specification's types. `info-license` is off: the project has not picked a licence to advertise.
+// Redocly's recommended ruleset as `redocly lint` runs it (offline: the same core library), every rule
+// on: `struct` checks every node against the OpenAPI 3.1 types, `info-license-strict`, `no-unused-components`…
 async function lint(source: string) {
-  const config = await createConfig({ extends: ["recommended"], rules: { "info-license": "off" } });
+  const config = await createConfig({ extends: ["recommended"] });
   return lintFromString({ source, absoluteRef: "openapi.json", config });
 }
 
@@ -74,11 +74,8 @@ describe("shared/openapi.json", () => {
       }
       if (route.startsWith("post") || route.startsWith("patch")) expect(op.requestBody, route).toBeDefined();
     }
-    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual([
-      "ApiKey",
-      "AdminToken",
-      "BackendToken",
-    ]);
+    // Only the schemes its routes use: the backend's own token is not part of the public API.
+    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual(["ApiKey", "AdminToken"]);
   });
 
   it("keeps request defaults on the request fields, not on shared components", () => {
@@ -91,6 +88,23 @@ describe("shared/openapi.json", () => {
     expect(request.output_format?.default).toBe("png");
     expect(request.response_format?.default).toBe("b64_json");
     for (const [name, schema] of Object.entries(schemas)) expect(schema.default, name).toBeUndefined();
+  });
+
+  it("states the request rules the server enforces beyond each field's own", () => {
+    const schemas = (buildOpenApiDocument().components?.schemas ?? {}) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(schemas.GenerateRequest?.oneOf).toEqual([{ required: ["budget_ms"] }, { required: ["n"] }]);
+    expect(schemas.GenerateRequest?.not).toEqual({
+      anyOf: [
+        { required: ["verifier", "n"], properties: { verifier: { enum: ["none"] }, n: { minimum: 2 } } },
+        { required: ["max_n", "n"], properties: { max_n: { minimum: 1 }, n: { minimum: 1 } } },
+      ],
+    });
+    expect(schemas.UpdateKeyRequest?.minProperties).toBe(1);
+    const properties = (schemas.GenerateRequest?.properties ?? {}) as Record<string, { pattern?: string }>;
+    expect(properties.prompt?.pattern).toBe("\\S");
   });
 
   it("keeps the backend-only profile route out of the public document", () => {

@@ -1,6 +1,7 @@
 // Budget → N: from a backend's measured latency profile (contracts §3), predict a mode's time for N
 // candidates and pick the largest N whose prediction plus a network margin fits the budget. Pure.
 import { TinyscaleError } from "./errors.js";
+import { roundMs } from "./round-ms.js";
 import { MAX_N, type Verifier } from "./schemas/common.js";
 import { type Profile, ProfileSchema, type Stage } from "./schemas/profile.js";
 import { describeIssues } from "./validation.js";
@@ -234,7 +235,7 @@ export function planCandidates(profile: Profile, options: PlanOptions): Plan {
     throw new TinyscaleError(
       "budget_too_small",
       `budget_ms ${budget} is below the minimum budget of ${minimum} ms for verifier "${verifier}" ` +
-        `(one candidate is predicted to take ${round(first.total_ms)} ms plus a ${margin} ms network margin)`,
+        `(one candidate is predicted to take ${roundMs(first.total_ms)} ms plus a ${margin} ms network margin)`,
     );
   }
   let best = { n: 1, prediction: first };
@@ -250,8 +251,4 @@ export function planCandidates(profile: Profile, options: PlanOptions): Plan {
     network_margin_ms: margin,
     max_n: cap,
   };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

@@ -1,5 +1,5 @@
 // HMAC-SHA256 signing of edge→backend requests (contracts §2), on WebCrypto only so the same code
-// runs in Workers and in Node ≥ 20. Replay detection (a signature seen twice) is the backend's job.
+// runs in Workers and in Node. Replay detection (a signature seen twice) is the backend's job.
 
 export const SIGNATURE_HEADER = "x-tinyscale-signature";
 export const TIMESTAMP_HEADER = "x-tinyscale-timestamp";

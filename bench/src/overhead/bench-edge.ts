@@ -5,8 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { startLocalEdge } from "@tinyscale/edge";
-import type { CreateKeyResponse, Profile } from "@tinyscale/shared";
+import type { Profile } from "@tinyscale/shared";
 import { median, round, summarize } from "../stats/summarize.js";
+import { createBenchKey } from "./bench-key.js";
 import { startFastBackend } from "./fast-backend.js";
 import { type ThroughputStats, throughput } from "./http-latency.js";
 import { parseServerTiming } from "./server-timing.js";
@@ -60,22 +61,7 @@ export async function benchEdge(opts: EdgeOptions): Promise<EdgeResult> {
   const backend = await startFastBackend({ secret, bearerToken: bearer, profile: opts.profile });
   const edge = await startLocalEdge({ backends: [backend.url], signingSecret: secret, adminToken });
   try {
-    const created = await fetch(`${edge.url}/admin/keys`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-      // Limits far above what the bench sends: the meter still runs on every request, it never refuses.
-      body: JSON.stringify({
-        name: "bench",
-        environment: "test",
-        rpm: 1_000_000,
-        burst: 1_000_000,
-        max_concurrent: 10_000,
-        credits_quota: 1_000_000_000,
-      }),
-    });
-    if (created.status !== 201)
-      throw new Error(`creating a key answered ${created.status}: ${await created.text()}`);
-    const key = ((await created.json()) as CreateKeyResponse).key;
+    const key = await createBenchKey(edge.url, adminToken);
     const body = JSON.stringify({ prompt: "a lighthouse at dusk", n: 4, verifier: "vhs", seed: 7 });
     const edgeUrl = `${edge.url}/v1/generate`;
     const directUrl = `${backend.url}/v1/generate`;

@@ -43,6 +43,7 @@ function generateResponse(requestId: string, n: number, bundleId: string): Gener
     candidates: Array.from({ length: n }, (_, index) => ({ index, seed: index, score: 0.5, verdict: "yes" })),
     n,
     n_requested: n,
+    load_limited: false,
     planned_ms: null,
     timings: { queue_ms: 0, text_encode_ms: 0, propose_ms: 0, finish_ms: 0, encode_ms: 0, total_ms: 0 },
     usage: { credits: creditsFor(n) },
@@ -95,9 +96,11 @@ export async function startFastBackend(opts: FastBackendOptions): Promise<FastBa
       counts.rejected++;
       return send(res, 401, errorBody("invalid_signature", "signature check failed", requestId), requestId);
     }
-    const parsed = JSON.parse(Buffer.from(body).toString("utf8")) as { n?: number };
+    const parsed = JSON.parse(Buffer.from(body).toString("utf8")) as { n?: number; max_n?: number };
     counts.ok++;
-    send(res, 200, generateResponse(requestId, parsed.n ?? 1, opts.profile.bundle_id), requestId);
+    // A budget arrives as budget_ms + max_n (the cap the edge reserved for); this backend runs the cap.
+    const n = parsed.n ?? parsed.max_n ?? 1;
+    send(res, 200, generateResponse(requestId, n, opts.profile.bundle_id), requestId);
   };
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

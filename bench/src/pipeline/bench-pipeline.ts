@@ -1,5 +1,5 @@
-// The pipeline bench: median total and per-stage ms for every mode × N, then the ratios issue 6 asks
-// for (vhs/clip, vhs/reference per N) and each mode's per-candidate slope — all from the same run.
+// The pipeline bench: median total and per-stage ms for every mode × N, then the ratios the targets are
+// stated in (vhs/clip, vhs/reference per N) and each mode's per-candidate slope — all from the same run.
 
 import { performance } from "node:perf_hooks";
 import { stageMedians } from "../harness/repeat.js";

@@ -1,6 +1,6 @@
 // `reference`: a faithful re-creation of how the released VHS code (aimagelab/VHS) runs, on the bundle's
 // own graphs — candidates one at a time, the prompt re-encoded for each, 3-beam scoring, and the winner
-// regenerated from scratch (text encoder + full DiT + decode). See ml-facts §1.
+// regenerated from scratch (text encoder + full DiT + decode). See docs/architecture.md.
 
 import { performance } from "node:perf_hooks";
 import { candidateNoise, candidateSeed } from "@tinyscale/shared";
@@ -10,6 +10,7 @@ import {
   type HostTensor,
   JobTrace,
   type LoadedBundle,
+  PromptRows,
   repeatBatch,
   scoresOf,
   TextEncodeStage,
@@ -68,8 +69,7 @@ export class ReferenceRunner {
       const out = await trace.time("vhs_verify", REFERENCE_BEAMS, () =>
         this.vhsVerify.run({
           hidden: repeatBatch(hidden, REFERENCE_BEAMS),
-          prefix_ids: encoded.prefixIds,
-          suffix_ids: encoded.suffixIds,
+          ...PromptRows.single(encoded, REFERENCE_BEAMS).verifierFeeds(),
         }),
       );
       const scores = out.scores;

@@ -31,7 +31,13 @@ export async function measureGraphs(bundle: LoadedBundle, opts: RepeatOptions): 
     manifest,
     "a red fox in snow",
   );
-  const ids = { prefix_ids: int64Tensor(tokens.prefixIds), suffix_ids: int64Tensor(tokens.suffixIds) };
+  // Batch 1, one request: its suffix unpadded (suffix_length = all its ids), one group of one row.
+  const ids = {
+    prefix_ids: int64Tensor(tokens.prefixIds),
+    suffix_ids: int64Tensor(tokens.suffixIds),
+    suffix_length: { dtype: "int64", dims: [1], data: BigInt64Array.of(BigInt(tokens.suffixIds.length)) },
+  } satisfies Record<string, HostTensor>;
+  const oneGroup: HostTensor = { dtype: "int64", dims: [1, 1], data: BigInt64Array.of(1n) };
   const noise: HostTensor = {
     dtype: "float32",
     dims: [1, g.latent_channels, g.latent_height, g.latent_width],
@@ -68,14 +74,14 @@ export async function measureGraphs(bundle: LoadedBundle, opts: RepeatOptions): 
   await timed("vhs_verify", () => ({ hidden, ...ids }));
   await timed("clip_verify", () => ({ image, ...ids }));
   await timed("ae_verify", () => ({ latent, ...ids }));
-  await timed("propose", () => ({ noise, ...text, ...ids }));
+  await timed("propose", () => ({ noise, ...text, ...ids, group_mask: oneGroup }));
   await timed("finish", () => ({ hidden, noise, ...text }));
   // The same finish call, but each right after a propose run (as inside a vhs request): any slowdown
   // is interference between sessions (e.g. the previous session's threads still spinning on the cores).
   const propose = sessions.propose;
   const finish = sessions.finish;
   if (propose && finish) {
-    const proposeFeeds = { noise, ...text, ...ids };
+    const proposeFeeds = { noise, ...text, ...ids, group_mask: oneGroup };
     const finishFeeds = { hidden, noise, ...text };
     const after: number[] = [];
     await repeat(async () => {

@@ -1,4 +1,4 @@
-// The real pipeline's TFLOP per graph call at batch 1 (issue 6, ml-facts §6): SANA-Sprint 1.6B at 1024 px,
+// The real pipeline's TFLOP per graph call at batch 1: SANA-Sprint 1.6B at 1024 px,
 // DC-AE decode, CLIP ViT-L/14@336, Qwen2.5-0.5B, Gemma-2-2B. The proportional bundle is meant to match these ratios.
 
 /** Graphs whose shares are compared; `propose`/`finish` are fusions of these and are listed apart. */

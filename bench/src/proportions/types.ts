@@ -5,7 +5,7 @@ export interface ProportionRow {
   graph: string;
   /** GFLOP of one call at batch 1, as counted by `python -m export.flops`. */
   gflop: number;
-  /** TFLOP of the same stage in the real pipeline (issue 6 / ml-facts §6), null if it has no counterpart. */
+  /** TFLOP of the same stage in the real pipeline, null if it has no counterpart. */
   real_tflop: number | null;
   /** This graph's share of the listed graphs' FLOPs, and the real pipeline's share for the same set. */
   flop_share: number;

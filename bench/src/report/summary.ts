@@ -62,7 +62,7 @@ export function renderSummary(input: SummaryInput): string {
         ]
       : []),
     "",
-    "## Targets (issue 6)",
+    "## Targets",
     "",
     "```",
     ...input.targets.map(targetLine),

@@ -13,7 +13,7 @@ export interface RunOptions {
   sections: Set<Section>;
 }
 
-export const SECTIONS = ["proportions", "pipeline", "planner", "overhead", "edge"] as const;
+export const SECTIONS = ["proportions", "pipeline", "planner", "overhead", "edge", "load"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const HELP = `Usage: npm run bench [-- options]

@@ -12,6 +12,7 @@ import {
 } from "@tinyscale/shared";
 import type { LoadedBundle } from "../backend/internals.js";
 import type { ProductRunner } from "../backend/product-runner.js";
+import { benchLoad, LOAD_CONCURRENCY, type LoadResult } from "../load/bench-load.js";
 import { type BackendOverheadResult, benchBackendOverhead } from "../overhead/bench-backend-overhead.js";
 import { benchEdge, type EdgeResult } from "../overhead/bench-edge.js";
 import {
@@ -56,6 +57,8 @@ export interface SectionResults {
   profileCheck?: ProfileCheck[];
   backend?: BackendOverheadResult;
   edge?: EdgeResult;
+  /** The load section: closed-loop clients, legacy vs batching scheduler. */
+  loadBench?: LoadResult;
   missing: Record<string, string>;
   /** 1-minute load average when each section started (others' processes share these cores). */
   load: Record<string, number>;
@@ -64,13 +67,14 @@ export interface SectionResults {
 export const PIPELINE_NS = [1, 2, 4, 8, 16] as const;
 const MODES: readonly BenchMode[] = ["vhs", "clip", "ae", "none", "reference"];
 // Share of the time left (when each section starts) it may use; the edge needs a fixed ~25 s.
-const SHARE: Record<Exclude<Section, "edge">, number> = {
+const SHARE: Record<Exclude<Section, "edge" | "load">, number> = {
   proportions: 0.05,
   pipeline: 0.62,
   planner: 0.6,
   overhead: 0.7,
 };
-const EDGE_RESERVE_MS = 40_000;
+// The edge bench needs ~25 s and the load bench (2 schedulers × 40 cells of 4 s) ~4 min after it.
+const EDGE_RESERVE_MS = 280_000;
 
 export async function runSections(ctx: SectionContext): Promise<SectionResults> {
   const { opts, product } = ctx;
@@ -199,6 +203,14 @@ export async function runSections(ctx: SectionContext): Promise<SectionResults> 
       requests: opts.quick ? 50 : 300,
       connections: 10,
       durationS: opts.quick ? 2 : 5,
+    });
+  });
+  await attempt("load", async () => {
+    // Its own backends (tiny bundle, legacy and batching scheduler) beside the product one, which idles.
+    out.loadBench = await benchLoad({
+      cellSeconds: opts.quick ? 1.5 : 4,
+      concurrency: opts.quick ? [1, 16, 64] : LOAD_CONCURRENCY,
+      budgets: opts.quick ? ["400"] : ["400", "2x"],
     });
   });
   out.load.end = loadNow();

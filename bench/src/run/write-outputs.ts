@@ -3,11 +3,13 @@
 
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { loadSection } from "../load/load-report.js";
+import { loadTargets } from "../load/load-targets.js";
 import { writeSvg } from "../plots/render-svg.js";
 import { pipelineSpec, plannerSpec, stageShareSpec } from "../plots/specs.js";
 import { markdownTable } from "../report/markdown.js";
 import { renderSummary } from "../report/summary.js";
-import { targetLine } from "../report/targets.js";
+import { evaluateTarget, targetLine } from "../report/targets.js";
 import { writeJson } from "../report/write-json.js";
 import { log } from "./clock.js";
 import { METHOD_NOTES } from "./method-notes.js";
@@ -40,6 +42,7 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
   const generatedAt = new Date().toISOString();
   const head = { generated_at: generatedAt, machine, bundle: bundle.id, bundle_config: bundle.config };
   const r = results;
+  const loadChecks = r.loadBench ? loadTargets(r.loadBench).map(evaluateTarget) : [];
   const targets = issueTargets({
     ratios: r.pipeline?.ratios,
     planner: r.planner,
@@ -77,9 +80,16 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
   }
   if (r.backend || r.edge)
     await writeJson("overhead.json", { ...head, backend: r.backend ?? null, edge: r.edge ?? null }, outDir);
+  if (r.loadBench) await writeJson("load.json", { ...head, ...r.loadBench, targets: loadChecks }, outDir);
   await writeJson(
     "run.json",
-    { ...head, wall_s: Math.round(wallS), load_avg_1m: r.load, targets, missing: r.missing },
+    {
+      ...head,
+      wall_s: Math.round(wallS),
+      load_avg_1m: r.load,
+      targets: [...targets, ...loadChecks],
+      missing: r.missing,
+    },
     outDir,
   );
 
@@ -150,7 +160,10 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
     notes: METHOD_NOTES,
     load: r.load,
   });
-  await writeFile(join(outDir, "SUMMARY.md"), md);
+  const loadMd = r.loadBench
+    ? `\n${loadSection(r.loadBench, loadChecks.map(targetLine), generatedAt).join("\n")}\n`
+    : "";
+  await writeFile(join(outDir, "SUMMARY.md"), md + loadMd);
 
   if (r.proportions) {
     log("stage FLOPs and measured share (batch 1):");
@@ -170,6 +183,6 @@ export async function writeOutputs({ outDir, machine, bundle, results, wallS }: 
       )}\n`,
     );
   }
-  log("targets (issue 6):");
-  for (const t of targets) process.stdout.write(`  ${targetLine(t)}\n`);
+  log("targets:");
+  for (const t of [...targets, ...loadChecks]) process.stdout.write(`  ${targetLine(t)}\n`);
 }

@@ -1,12 +1,12 @@
 // The backend only ever sees `n`, so its response says planned_ms: null; when the edge planned from a
 // budget it writes its own prediction into the JSON body or the X-Tinyscale-Metadata header.
-import { METADATA_HEADER } from "@tinyscale/shared";
+import { METADATA_HEADER, roundMs } from "@tinyscale/shared";
 
 function withPlannedMs(json: string, plannedMs: number): string | null {
   try {
     const value = JSON.parse(json) as unknown;
     if (typeof value !== "object" || value === null || !("planned_ms" in value)) return null;
-    return JSON.stringify({ ...value, planned_ms: plannedMs });
+    return JSON.stringify({ ...value, planned_ms: roundMs(plannedMs) });
   } catch {
     return null;
   }

@@ -8,6 +8,7 @@ const CALLER_CODES: ReadonlySet<ErrorCode> = new Set([
   "invalid_json",
   "budget_too_small",
   "unsupported_size",
+  "unsupported_verifier",
   "payload_too_large",
 ]);
 

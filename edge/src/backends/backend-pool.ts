@@ -1,5 +1,6 @@
-// The backend pool from BACKENDS: per backend its cached profile (TTL), reported load and the requests
-// this isolate has in flight there; picks the least-loaded reachable backend. Lives per isolate.
+// The backend pool from BACKENDS: per backend its cached profile (TTL), reported load and predicted wait,
+// and the requests this isolate has in flight there; ranks reachable backends by the earliest predicted
+// start. Lives per isolate.
 import type { Profile } from "@tinyscale/shared";
 import type { Config } from "../config/env.js";
 import { fetchProfile, fetchReportedLoad } from "./backend-status.js";
@@ -15,6 +16,8 @@ export interface BackendView {
   url: string;
   profile: Profile;
   load: number;
+  /** Predicted ms before a request sent now would start there (0 when it reports none). */
+  waitMs: number;
 }
 
 interface BackendState {
@@ -22,6 +25,7 @@ interface BackendState {
   profile: Profile | null;
   profileAtMs: number;
   reportedLoad: number | null;
+  reportedWaitMs: number | null;
   loadAtMs: number;
   inFlight: number;
   downUntilMs: number;
@@ -38,10 +42,14 @@ export interface Backends {
   markDown(url: string, reason: string): void;
   begin(url: string): void;
   end(url: string): void;
+  /** Ms this edge takes after a backend's answer (settling, the ledger, the response), a high estimate. */
+  readonly afterBackendMs: number;
+  observeAfterBackend(ms: number): void;
 }
 
 export class BackendPool implements Backends {
   private readonly states: BackendState[];
+  private afterBackend = 0;
 
   constructor(
     urls: readonly string[],
@@ -52,6 +60,7 @@ export class BackendPool implements Backends {
       profile: null,
       profileAtMs: 0,
       reportedLoad: null,
+      reportedWaitMs: null,
       loadAtMs: 0,
       inFlight: 0,
       downUntilMs: 0,
@@ -60,7 +69,10 @@ export class BackendPool implements Backends {
     }));
   }
 
-  /** Reachable backends with a profile, least loaded first (ties keep the configured order rotated). */
+  /**
+   * Reachable backends with a profile, earliest predicted start first, then least loaded (ties keep the
+   * configured order rotated). A backend that reports no wait is ranked by its load alone.
+   */
   async ranked(requestId: string): Promise<BackendView[]> {
     const now = Date.now();
     await Promise.all(this.states.map((state) => this.refresh(state, now, requestId)));
@@ -72,15 +84,26 @@ export class BackendPool implements Backends {
       url: state.url,
       profile: state.profile,
       load: (state.reportedLoad ?? 0) + state.inFlight,
+      waitMs: state.reportedWaitMs ?? 0,
     }));
     // Rotating before the stable sort spreads equal loads across backends instead of piling on the first.
     const offset = views.length > 0 ? Math.floor(Math.random() * views.length) : 0;
     const rotated = [...views.slice(offset), ...views.slice(0, offset)];
-    return rotated.sort((a, b) => a.load - b.load);
+    return rotated.sort((a, b) => a.waitMs - b.waitMs || a.load - b.load);
   }
 
   get size(): number {
     return this.states.length;
+  }
+
+  get afterBackendMs(): number {
+    return this.afterBackend;
+  }
+
+  /** A longer time is taken at half weight at once, a shorter one decays slowly: most requests fit. */
+  observeAfterBackend(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    this.afterBackend += (ms > this.afterBackend ? 0.5 : 0.05) * (ms - this.afterBackend);
   }
 
   /** Why no backend is usable, for the log line behind a 503. */
@@ -132,14 +155,15 @@ export class BackendPool implements Backends {
         withProfile ? fetchProfile(state.url, requestId) : Promise.resolve(state.profile),
         fetchReportedLoad(state.url, requestId).catch((error: unknown) => {
           // The profile answered but health did not: rank by our own in-flight count instead.
-          if (withProfile) return null;
+          if (withProfile) return { load: null, waitMs: null };
           throw error;
         }),
       ]);
       const now = Date.now();
       if (withProfile) state.profileAtMs = now;
       state.profile = profile;
-      state.reportedLoad = load;
+      state.reportedLoad = load.load;
+      state.reportedWaitMs = load.waitMs;
       state.loadAtMs = now;
       state.lastError = null;
     } catch (error) {

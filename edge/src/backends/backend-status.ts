@@ -22,11 +22,19 @@ export async function fetchProfile(baseUrl: string, requestId: string): Promise<
   return validateProfile(parsed.data);
 }
 
+export interface ReportedLoad {
+  /** Queued + running requests, or null when /healthz does not report them. */
+  load: number | null;
+  /** Predicted ms before a request sent now would start (estimated_wait_ms), or null when not reported. */
+  waitMs: number | null;
+}
+
 /**
- * The backend's own count of queued + running requests, or null when its /healthz does not report
- * one (then the edge ranks it by the requests it has in flight there itself). Throws when unreachable.
+ * The backend's own count of queued + running requests and its predicted wait, each null when its
+ * /healthz does not report it (then the edge ranks it by the requests it has in flight there itself).
+ * Throws when unreachable.
  */
-export async function fetchReportedLoad(baseUrl: string, requestId: string): Promise<number | null> {
+export async function fetchReportedLoad(baseUrl: string, requestId: string): Promise<ReportedLoad> {
   const response = await fetch(`${baseUrl}/healthz`, {
     headers: { "x-request-id": requestId, accept: "application/json" },
     signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
@@ -37,16 +45,19 @@ export async function fetchReportedLoad(baseUrl: string, requestId: string): Pro
   try {
     body = JSON.parse(text);
   } catch {
-    return null;
+    return { load: null, waitMs: null };
   }
-  if (typeof body !== "object" || body === null) return null;
+  if (typeof body !== "object" || body === null) return { load: null, waitMs: null };
   const fields = body as Record<string, unknown>;
+  const counted = (value: unknown): value is number =>
+    typeof value === "number" && Number.isFinite(value) && value >= 0;
   let load: number | null = null;
   for (const name of ["queue_depth", "queued", "in_flight", "inflight"]) {
     const value = fields[name];
-    if (typeof value === "number" && Number.isFinite(value) && value >= 0) load = (load ?? 0) + value;
+    if (counted(value)) load = (load ?? 0) + value;
   }
-  return load;
+  const wait = fields.estimated_wait_ms;
+  return { load, waitMs: counted(wait) ? wait : null };
 }
 
 /** The models a backend serves (its GET /v1/models), or null when it does not answer that route. */

@@ -1,15 +1,18 @@
-// Turns a validated GenerateRequest into what is forwarded: the candidate count (planned from the
-// chosen backend's profile when the caller sent budget_ms), the deadline and the forwarding timeout.
+// Turns a validated GenerateRequest into what is forwarded: the deadline, the forwarding timeout and the
+// candidates to reserve credits for. An explicit n is forwarded as is (exact). A budget is forwarded as
+// the budget plus a cap (max_n: what it buys on an idle backend, the caller's max_n at most): the
+// backend decides N within the cap from the deadline and its load, and the edge settles what ran.
 import { type GenerateRequest, type Profile, planCandidates, TinyscaleError } from "@tinyscale/shared";
 import type { Config } from "../config/env.js";
 
 export interface PlannedGeneration {
+  /** Candidates reserved for: the exact n, or the budget's cap. */
   n: number;
   plannedMs: number | null;
   deadlineMs: number;
   timeoutMs: number;
-  /** The request the backend receives: `n` always set, `budget_ms` removed (contracts §2). */
-  forwarded: Omit<GenerateRequest, "budget_ms"> & { n: number };
+  /** The request the backend receives: an exact `n`, or `budget_ms` with the cap `max_n`. */
+  forwarded: GenerateRequest;
 }
 
 export function planGeneration(
@@ -40,12 +43,13 @@ export function planGeneration(
     budget_ms: budget,
     verifier: request.verifier,
     network_margin_ms: config.networkMarginMs,
+    ...(request.max_n !== undefined ? { max_n: request.max_n } : {}),
   });
   return {
     n: plan.n,
     plannedMs: plan.predicted_ms,
     deadlineMs: receivedAtMs + budget,
     timeoutMs: budget + config.timeoutMarginMs,
-    forwarded: { ...rest, n: plan.n },
+    forwarded: { ...rest, budget_ms: budget, max_n: plan.n },
   };
 }

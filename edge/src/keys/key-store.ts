@@ -23,10 +23,16 @@ export interface KeyStore {
   get(id: string): Promise<StoredKey | null>;
   list(): Promise<StoredKey[]>;
   create(key: NewKey): Promise<StoredKey>;
-  update(id: string, update: UpdateKeyRequest): Promise<StoredKey | null>;
+  /**
+   * Changes a live key. A revoked key is final: its row is left as it is and the outcome says so, which
+   * the route answers with 409 revoked_key_immutable. `null` when no key has this id.
+   */
+  update(id: string, update: UpdateKeyRequest): Promise<KeyUpdateOutcome | null>;
   /** Sets revoked_at once; revoking again keeps the first time. */
   revoke(id: string, at: string): Promise<StoredKey | null>;
 }
+
+export type KeyUpdateOutcome = { kind: "updated"; key: StoredKey } | { kind: "revoked"; key: StoredKey };
 
 interface KeyRow {
   id: string;
@@ -123,7 +129,7 @@ export class D1KeyStore implements KeyStore {
     return { ...key, revoked_at: null };
   }
 
-  async update(id: string, update: UpdateKeyRequest): Promise<StoredKey | null> {
+  async update(id: string, update: UpdateKeyRequest): Promise<KeyUpdateOutcome | null> {
     const sets: string[] = [];
     const values: (string | number | null)[] = [];
     for (const field of UPDATABLE) {
@@ -132,13 +138,22 @@ export class D1KeyStore implements KeyStore {
       sets.push(`${field} = ?`);
       values.push(value);
     }
-    if (sets.length > 0) {
-      await this.db
-        .prepare(`UPDATE api_keys SET ${sets.join(", ")} WHERE id = ?`)
-        .bind(...values, id)
-        .run();
-    }
-    return this.get(id);
+    // One statement guarded by `revoked_at IS NULL`: a revoke that lands first leaves the row untouched.
+    const changed =
+      sets.length > 0
+        ? await this.db
+            .prepare(
+              `UPDATE api_keys SET ${sets.join(", ")} WHERE id = ? AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+            )
+            .bind(...values, id)
+            .first<KeyRow>()
+        : null;
+    if (changed) return { kind: "updated", key: fromRow(changed) };
+    const current = await this.get(id);
+    if (!current) return null;
+    return current.revoked_at === null
+      ? { kind: "updated", key: current }
+      : { kind: "revoked", key: current };
   }
 
   async revoke(id: string, at: string): Promise<StoredKey | null> {

@@ -4,12 +4,16 @@ import { existsSync } from "node:fs";
 import { build } from "esbuild";
 import { EDGE_PATHS } from "./paths.js";
 
-export async function buildWorker(outfile: string = EDGE_PATHS.bundle): Promise<string> {
+/** `entryPoint` defaults to the edge's Worker; a test may bundle another Worker the same way. */
+export async function buildWorker(
+  outfile: string = EDGE_PATHS.bundle,
+  entryPoint: string = EDGE_PATHS.workerEntry,
+): Promise<string> {
   if (!existsSync(EDGE_PATHS.openApiDocument)) {
     throw new Error(`${EDGE_PATHS.openApiDocument} is missing: build shared first (it writes openapi.json)`);
   }
   await build({
-    entryPoints: [EDGE_PATHS.workerEntry],
+    entryPoints: [entryPoint],
     outfile,
     bundle: true,
     format: "esm",

@@ -30,7 +30,7 @@ export interface LocalEdge {
   close(): Promise<void>;
 }
 
-export const LOCAL_COMPATIBILITY_DATE = "2026-04-01";
+export const LOCAL_COMPATIBILITY_DATE = "2026-07-30";
 
 let bundled: Promise<string> | undefined;
 

@@ -12,9 +12,10 @@ import type {
   RefundResult,
   SettleRequest,
   SettleResult,
+  TakeResult,
 } from "./meter-types.js";
 import { periodBounds } from "./quota-period.js";
-import { refill, secondsUntilFull, secondsUntilToken } from "./token-bucket.js";
+import { refill, secondsUntilNextToken, secondsUntilToken } from "./token-bucket.js";
 
 export class KeyMeter extends DurableObject<Env> {
   private readonly store: MeterStore;
@@ -26,6 +27,21 @@ export class KeyMeter extends DurableObject<Env> {
 
   admit(request: AdmitRequest): AdmitResult {
     return this.ctx.storage.transactionSync(() => this.admitNow(request, Date.now()));
+  }
+
+  take(limits: KeyLimits): TakeResult {
+    return this.ctx.storage.transactionSync(() => {
+      const now = Date.now();
+      this.store.expireLeases(now);
+      const bucket = refill(this.store.bucket(limits.burst, now), limits.rpm, limits.burst, now);
+      if (bucket.tokens < 1) {
+        this.store.saveBucket(bucket.tokens, bucket.updatedMs);
+        const retryAfterSeconds = secondsUntilToken(bucket.tokens, limits.rpm);
+        return { kind: "denied", retryAfterSeconds, snapshot: this.snapshot(limits, now) };
+      }
+      this.store.saveBucket(bucket.tokens - 1, now);
+      return { kind: "taken", snapshot: this.snapshot(limits, now) };
+    });
   }
 
   settle(request: SettleRequest): SettleResult {
@@ -165,7 +181,7 @@ export class KeyMeter extends DurableObject<Env> {
       burst: limits.burst,
       tokens: Math.floor(bucket.tokens),
       secondsUntilToken: secondsUntilToken(bucket.tokens, limits.rpm),
-      secondsUntilFull: secondsUntilFull(bucket.tokens, limits.rpm, limits.burst),
+      secondsUntilNextToken: secondsUntilNextToken(bucket.tokens, limits.rpm, limits.burst),
       maxConcurrent: limits.maxConcurrent,
       inFlight: reserved.count,
       creditsQuota: limits.creditsQuota,

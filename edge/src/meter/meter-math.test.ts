@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { MeterSnapshot } from "./meter-types.js";
 import { periodBounds } from "./quota-period.js";
 import { rateLimitHeaders } from "./rate-limit-headers.js";
-import { refill, secondsUntilFull, secondsUntilToken } from "./token-bucket.js";
+import { refill, secondsUntilNextToken, secondsUntilToken } from "./token-bucket.js";
 
 describe("token bucket", () => {
   it("refills at rpm per minute up to the burst", () => {
@@ -19,8 +19,18 @@ describe("token bucket", () => {
     expect(secondsUntilToken(0.5, 60)).toBe(1);
     expect(secondsUntilToken(0, 20)).toBe(3);
     expect(secondsUntilToken(0.99, 6)).toBe(1);
-    expect(secondsUntilFull(0, 60, 10)).toBe(10);
-    expect(secondsUntilFull(10, 60, 10)).toBe(0);
+  });
+
+  it("says how long until the next whole token: one meaning whether tokens remain or not", () => {
+    // rpm 5: a token every 12 s. Full, partly spent, or empty, the window is the next token's arrival.
+    expect(secondsUntilNextToken(5, 5, 5)).toBe(12);
+    expect(secondsUntilNextToken(4, 5, 5)).toBe(12);
+    expect(secondsUntilNextToken(1, 5, 5)).toBe(12);
+    expect(secondsUntilNextToken(0, 5, 5)).toBe(12);
+    expect(secondsUntilNextToken(3.5, 5, 5)).toBe(6);
+    expect(secondsUntilNextToken(0.5, 5, 5)).toBe(secondsUntilToken(0.5, 5));
+    // Never 0: a window of 0 s would say "nothing is limited".
+    expect(secondsUntilNextToken(0.9999, 6000, 10)).toBe(1);
   });
 });
 
@@ -46,7 +56,7 @@ describe("RateLimit headers", () => {
     burst: 10,
     tokens: 7,
     secondsUntilToken: 0,
-    secondsUntilFull: 3,
+    secondsUntilNextToken: 3,
     maxConcurrent: 4,
     inFlight: 1,
     creditsQuota: 1000,
@@ -67,7 +77,7 @@ describe("RateLimit headers", () => {
   });
 
   it("an empty bucket reports the wait for the next token", () => {
-    const empty = { ...snapshot, tokens: 0, secondsUntilToken: 1, secondsUntilFull: 10 };
+    const empty = { ...snapshot, tokens: 0, secondsUntilToken: 1, secondsUntilNextToken: 1 };
     expect(rateLimitHeaders(empty).RateLimit).toBe('"rpm";r=0;t=1, "credits";r=955;t=3600');
   });
 });

@@ -27,8 +27,10 @@ export interface MeterSnapshot {
   rpm: number;
   burst: number;
   tokens: number;
+  /** 0 when a token is there now, else the wait for one (Retry-After of a 429). */
   secondsUntilToken: number;
-  secondsUntilFull: number;
+  /** The RateLimit field's `t`: seconds within which no more than `tokens` requests can be made. */
+  secondsUntilNextToken: number;
   maxConcurrent: number;
   inFlight: number;
   creditsQuota: number;
@@ -56,6 +58,11 @@ export type AdmitResult =
       retryAfterSeconds?: number;
       snapshot: MeterSnapshot;
     };
+
+/** A keyed route that spends no credits (plan, models, usage) still spends one rate-limit token. */
+export type TakeResult =
+  | { kind: "taken"; snapshot: MeterSnapshot }
+  | { kind: "denied"; retryAfterSeconds: number; snapshot: MeterSnapshot };
 
 export interface SettleRequest {
   requestId: string;

@@ -9,10 +9,13 @@ import type {
   RefundResult,
   SettleRequest,
   SettleResult,
+  TakeResult,
 } from "./meter-types.js";
 
 export interface Meter {
   admit(keyId: string, request: AdmitRequest): Promise<AdmitResult>;
+  /** Spends one rate-limit token, nothing else: the cost of a keyed route that runs nothing. */
+  take(keyId: string, limits: KeyLimits): Promise<TakeResult>;
   settle(keyId: string, request: SettleRequest): Promise<SettleResult>;
   refund(keyId: string, requestId: string, limits: KeyLimits): Promise<RefundResult>;
   usage(keyId: string, limits: KeyLimits): Promise<MeterSnapshot>;
@@ -29,6 +32,10 @@ export class DurableObjectMeter implements Meter {
 
   async admit(keyId: string, request: AdmitRequest): Promise<AdmitResult> {
     return (await this.stub(keyId).admit(request)) as AdmitResult;
+  }
+
+  async take(keyId: string, limits: KeyLimits): Promise<TakeResult> {
+    return (await this.stub(keyId).take(limits)) as TakeResult;
   }
 
   async settle(keyId: string, request: SettleRequest): Promise<SettleResult> {

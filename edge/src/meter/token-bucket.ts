@@ -17,8 +17,12 @@ export function secondsUntilToken(tokens: number, rpm: number): number {
   return Math.max(1, Math.ceil(((1 - tokens) * 60_000) / rpm / 1000));
 }
 
-/** Seconds until the bucket is full again, the moment the whole burst is restored. */
-export function secondsUntilFull(tokens: number, rpm: number, burst: number): number {
-  if (tokens >= burst) return 0;
-  return Math.ceil(((burst - tokens) * 60_000) / rpm / 1000);
+/**
+ * Seconds, rounded up, until the bucket gains its next whole token: the window within which no more than
+ * the whole tokens held now can be spent (the RateLimit field's `t`). A full bucket gains nothing until a
+ * token is spent, so its window is one token's refill time.
+ */
+export function secondsUntilNextToken(tokens: number, rpm: number, burst: number): number {
+  const fraction = tokens >= burst ? 0 : tokens - Math.floor(tokens);
+  return Math.max(1, Math.ceil(((1 - fraction) * 60_000) / rpm / 1000));
 }

@@ -1,6 +1,6 @@
 // The one place an error becomes a response: a TinyscaleError keeps its code and status, anything
 // else is logged with the request id and answered as a 500 internal_error in the shared body shape.
-import { errorBody, REQUEST_ID_HEADER, TinyscaleError } from "@tinyscale/shared";
+import { errorBody, publicMessage, REQUEST_ID_HEADER, TinyscaleError } from "@tinyscale/shared";
 import type { Context, ErrorHandler } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { newRequestId } from "./request-id.js";
@@ -17,7 +17,11 @@ export function errorResponse(c: Context<AppEnv>, error: TinyscaleError): Respon
     headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfterSeconds ?? 1)));
   }
   if (error.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="tinyscale"';
-  return c.json(errorBody(error.code, error.message, requestId), error.status, headers);
+  return c.json(
+    errorBody(error.code, publicMessage(error.code, error.message), requestId),
+    error.status,
+    headers,
+  );
 }
 
 export function handleError(): ErrorHandler<AppEnv> {
@@ -33,6 +37,6 @@ export function handleError(): ErrorHandler<AppEnv> {
     console.error(
       JSON.stringify({ request_id: c.get("requestId"), code: "internal_error", message: String(error) }),
     );
-    return errorResponse(c, new TinyscaleError("internal_error", "an unexpected error occurred"));
+    return errorResponse(c, new TinyscaleError("internal_error", String(error)));
   };
 }

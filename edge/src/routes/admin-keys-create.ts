@@ -1,6 +1,6 @@
 // POST /admin/keys: mint an API key; the plaintext is in this response only, D1 keeps its SHA-256
 // and a display prefix. Limits left out take the edge's DEFAULT_KEY_LIMITS.
-import { CreateKeyRequestSchema, type CreateKeyResponse } from "@tinyscale/shared";
+import { CreateKeyRequestSchema, type CreateKeyResponse, createKeyRoute, honoPath } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { generateKey, generateKeyId } from "../keys/key-format.js";
@@ -8,7 +8,7 @@ import { publicRecord } from "../keys/key-record.js";
 import { readJsonBody } from "./read-json-body.js";
 
 export function registerAdminKeysCreate(app: Hono<AppEnv>): void {
-  app.post("/admin/keys", async function createKey(c) {
+  app.on(createKeyRoute.method, honoPath(createKeyRoute), async function createKey(c) {
     const { config, keys } = c.get("services");
     const { value: request } = await readJsonBody(c, CreateKeyRequestSchema);
     const defaults = config.keyDefaults;

@@ -1,12 +1,12 @@
 // DELETE /admin/keys/:id: revoke a key. The row stays (the ledger refers to it) with revoked_at set;
 // the next request with that key reads it and gets 403 key_revoked.
-import { TinyscaleError } from "@tinyscale/shared";
+import { honoPath, revokeKeyRoute, TinyscaleError } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { publicRecord } from "../keys/key-record.js";
 
 export function registerAdminKeysRevoke(app: Hono<AppEnv>): void {
-  app.delete("/admin/keys/:id", async function revokeKey(c) {
+  app.on(revokeKeyRoute.method, honoPath(revokeKeyRoute), async function revokeKey(c) {
     const { keys } = c.get("services");
     const id = c.req.param("id");
     const revoked = await keys.revoke(id, new Date().toISOString());

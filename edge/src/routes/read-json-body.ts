@@ -1,6 +1,7 @@
-// Reads a request body within the size limit and validates it with a shared zod schema, so every
-// route answers 413 payload_too_large, 400 invalid_json or 400 invalid_request the same way.
-import { TinyscaleError } from "@tinyscale/shared";
+// Reads a request body within the size limit and validates it with a shared zod schema (shared's
+// parseRequestBody), so every route answers 413 payload_too_large, 400 invalid_json or 400
+// invalid_request the same way, and with the backend's words.
+import { parseRequestBody, TinyscaleError } from "@tinyscale/shared";
 import type { Context } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../app-env.js";
@@ -40,25 +41,10 @@ export async function readRawBody(c: Context<AppEnv>): Promise<Uint8Array> {
   return raw;
 }
 
-export function issuesMessage(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
-}
-
 export async function readJsonBody<S extends z.ZodType>(
   c: Context<AppEnv>,
   schema: S,
 ): Promise<JsonBody<z.output<S>>> {
   const raw = await readRawBody(c);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw));
-  } catch {
-    throw new TinyscaleError("invalid_json", "the body is not valid UTF-8 JSON");
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new TinyscaleError("invalid_request", issuesMessage(parsed.error));
-  return { value: parsed.data, raw };
+  return { value: parseRequestBody(schema, raw), raw };
 }

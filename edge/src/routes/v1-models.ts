@@ -1,12 +1,14 @@
 // GET /v1/models: the model bundles the reachable backends serve (merged by id), so callers can pick
 // a size and verifier before generating. Needs an API key, as the contract's route declares.
+
 import type { Model, ModelsResponse } from "@tinyscale/shared";
+import { honoPath, modelsRoute } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { fetchModels } from "../backends/backend-status.js";
 import { noBackendError } from "../backends/no-backend.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
-import { rateLimitSnapshot } from "../middleware/rate-limit-snapshot.js";
+import { rateLimitToken } from "../middleware/rate-limit-token.js";
 
 function merge(into: Map<string, Model>, model: Model): void {
   const known = into.get(model.id);
@@ -25,7 +27,7 @@ function merge(into: Map<string, Model>, model: Model): void {
 }
 
 export function registerV1Models(app: Hono<AppEnv>): void {
-  app.get("/v1/models", apiKeyAuth(), rateLimitSnapshot(), async function models(c) {
+  app.on(modelsRoute.method, honoPath(modelsRoute), apiKeyAuth(), rateLimitToken(), async function models(c) {
     const services = c.get("services");
     const requestId = c.get("requestId");
     const ranked = await services.backends.ranked(requestId);

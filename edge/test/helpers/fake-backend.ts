@@ -41,6 +41,8 @@ export interface FakeBackend {
   delayMs: number;
   /** Queue depth reported by GET /healthz, which the edge ranks backends by. */
   queueDepth: number;
+  /** Predicted wait (estimated_wait_ms) reported by GET /healthz; the edge ranks and plans by it. */
+  waitMs: number;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ function generated(request: { n: number; seed?: number }, requestId: string): Ge
     })),
     n: request.n,
     n_requested: request.n,
+    load_limited: false,
     planned_ms: null,
     timings: { queue_ms: 0, text_encode_ms: 1, propose_ms: 1, finish_ms: 1, encode_ms: 1, total_ms: 4 },
     usage: { credits: request.n + 1 },
@@ -108,7 +111,15 @@ async function generate(
     });
     return;
   }
-  const parsed = JSON.parse(body) as { prompt: string; n: number; seed?: number; response_format?: string };
+  const sent = JSON.parse(body) as {
+    prompt: string;
+    n?: number;
+    max_n?: number;
+    seed?: number;
+    response_format?: string;
+  };
+  // A budget arrives as budget_ms + max_n (the cap the edge reserved for); the fake runs the cap.
+  const parsed = { ...sent, n: sent.n ?? sent.max_n ?? 1 };
   const prompt = parsed.prompt;
   const slow = /^slow-(\d+)$/.exec(prompt);
   if (prompt === "fail-500") {
@@ -145,12 +156,24 @@ async function generate(
 }
 
 export async function startFakeBackend(secret: string): Promise<FakeBackend> {
-  const backend: FakeBackend = { url: "", received: [], delayMs: 20, queueDepth: 0, close: async () => {} };
+  const backend: FakeBackend = {
+    url: "",
+    received: [],
+    delayMs: 20,
+    queueDepth: 0,
+    waitMs: 0,
+    close: async () => {},
+  };
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://fake").pathname;
     if (request.method === "GET" && path === "/v1/profile") return json(response, 200, FAKE_PROFILE);
     if (request.method === "GET" && path === "/healthz")
-      return json(response, 200, { status: "ok", queue_depth: backend.queueDepth, in_flight: 0 });
+      return json(response, 200, {
+        status: "ok",
+        queue_depth: backend.queueDepth,
+        in_flight: 0,
+        estimated_wait_ms: backend.waitMs,
+      });
     if (request.method === "GET" && path === "/v1/models") {
       return json(response, 200, {
         data: [

@@ -34,14 +34,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startRealBackend(signingSecret: string, readyTimeoutMs = 90_000): Promise<RealBackend> {
+export async function startRealBackend(
+  signingSecret: string,
+  readyTimeoutMs = 90_000,
+  bundle = TINY_BUNDLE,
+): Promise<RealBackend> {
   const port = await freePort();
   const child = spawn(process.execPath, [BACKEND_SERVER], {
     env: {
       ...process.env,
       PORT: String(port),
       HOST: "127.0.0.1",
-      TINYSCALE_BUNDLE: TINY_BUNDLE,
+      TINYSCALE_BUNDLE: bundle,
       TINYSCALE_SIGNING_SECRET: signingSecret,
       TINYSCALE_LOG_LEVEL: "warn",
       TINYSCALE_PROFILE_RUNS: "1",

@@ -10,7 +10,7 @@ import numpy as np
 import onnxruntime as ort
 import torch
 
-TOLERANCE = {"fp32": 1e-4, "fp16": 1e-2}
+TOLERANCE = {"fp32": 1e-4, "fp16": 1e-2, "bf16": 5e-2}  # bf16 keeps 8 mantissa bits (fp16: 11)
 
 
 class CheckError(RuntimeError):
@@ -23,13 +23,20 @@ class CheckResult:
     load_ok: bool
 
 
-def session(path: Path, threads: int = 0) -> ort.InferenceSession:
+def provider_for(dtype: str) -> str:
+    """bf16 graphs need onnxruntime's CUDA provider (its CPU provider has no bf16 MatMul/Add/…); the rest run on CPU."""
+    if dtype == "bf16" and "CUDAExecutionProvider" in ort.get_available_providers():
+        return "CUDAExecutionProvider"
+    return "CPUExecutionProvider"
+
+
+def session(path: Path, threads: int = 0, provider: str = "CPUExecutionProvider") -> ort.InferenceSession:
     so = ort.SessionOptions()
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     so.log_severity_level = 3
     if threads:
         so.intra_op_num_threads = threads
-    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), so, providers=[provider])
 
 
 def relative_error(got: np.ndarray, want: np.ndarray) -> float:
@@ -43,21 +50,24 @@ def relative_error(got: np.ndarray, want: np.ndarray) -> float:
     return float(np.abs(got64 - want64).max() / scale)
 
 
-def _check_winner(graph: str, got: dict, want: dict, tol: float) -> None:
-    scores = got["scores"]
-    if int(got["winner_index"][0]) != int(np.argmax(scores)):
-        raise CheckError(f"{graph}: winner_index is not the argmax of its own scores")
-    ref = want["scores"]
-    order = np.argsort(-ref)
-    gap = ref[order[0]] - ref[order[1]] if len(ref) > 1 else np.inf
-    if gap > 2 * tol * max(np.abs(ref).max(), 1e-30) and int(got["winner_index"][0]) != int(order[0]):
-        raise CheckError(f"{graph}: winner {int(got['winner_index'][0])} differs from torch's {int(order[0])}")
+def _check_winner(graph: str, got: dict, want: dict, group_mask: np.ndarray, tol: float) -> None:
+    """Per group (a request's rows in a mixed batch): winner_index is the argmax of its own rows' scores."""
+    scores, ref = got["scores"], want["scores"]
+    for g, row_mask in enumerate(group_mask != 0):
+        rows = np.flatnonzero(row_mask)
+        winner = int(got["winner_index"][g])
+        if winner != int(rows[np.argmax(scores[rows])]):
+            raise CheckError(f"{graph}: winner_index of group {g} is not the argmax of its rows' scores")
+        order = rows[np.argsort(-ref[rows], kind="stable")]
+        gap = ref[order[0]] - ref[order[1]] if len(order) > 1 else np.inf
+        if gap > 2 * tol * max(np.abs(ref).max(), 1e-30) and winner != int(order[0]):
+            raise CheckError(f"{graph}: winner {winner} of group {g} differs from torch's {int(order[0])}")
 
 
 def check_graph(graph: str, path: Path, reference: torch.nn.Module, make_inputs, dtype: str, max_batch: int = 16) -> CheckResult:
     """make_inputs(batch, seed, suffix_len) → dict of tensors. Raises CheckError past the dtype's tolerance.
     Runs batch 1 and 3 (and another suffix length where the graph takes one), then the manifest's max_batch."""
-    sess = session(path)
+    sess = session(path, provider=provider_for(dtype))
     names = [o.name for o in sess.get_outputs()]
     worst = 0.0
     takes_suffix = any(i.name == "suffix_ids" for i in sess.get_inputs())
@@ -76,7 +86,7 @@ def check_graph(graph: str, path: Path, reference: torch.nn.Module, make_inputs,
                 continue
             worst = max(worst, relative_error(got[name], want[name]))
         if "winner_index" in names:
-            _check_winner(graph, got, want, TOLERANCE[dtype])
+            _check_winner(graph, got, want, inputs["group_mask"].numpy(), TOLERANCE[dtype])
     bound = TOLERANCE[dtype]
     # uint8 pixels: rounding at .5 boundaries may flip one level (1/255 ≈ 3.9e-3) even in fp32
     if any(o.type == "tensor(uint8)" for o in sess.get_outputs()):
@@ -84,3 +94,9 @@ def check_graph(graph: str, path: Path, reference: torch.nn.Module, make_inputs,
     if worst > bound:
         raise CheckError(f"{graph}: max relative error {worst:.3g} exceeds {bound:.3g} ({dtype})")
     return CheckResult(worst, True)
+
+
+def ort_errors() -> tuple[type[Exception], ...]:
+    """What onnxruntime raises when it cannot load or run a graph (e.g. NOT_IMPLEMENTED: no kernel)."""
+    state = ort.capi.onnxruntime_pybind11_state
+    return tuple(getattr(state, name) for name in ("NotImplemented", "Fail", "InvalidGraph", "RuntimeException") if hasattr(state, name))

@@ -1,13 +1,12 @@
-"""CLIP image features for the MLLM-with-CLIP baseline: uint8 HWC images → CLIPImageProcessor-style
-resize and normalization in-graph → transformers' CLIPVisionModel, penultimate layer, patch tokens (LLaVA)."""
+"""CLIP image features for the MLLM-with-CLIP baseline: uint8 HWC images → CLIPImageProcessor's resize (PIL
+bicubic, reproduced in-graph) and normalization → transformers' CLIPVisionModel, layer −2, patch tokens (LLaVA)."""
 
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
-
 from transformers import CLIPVisionConfig, CLIPVisionModel
 
+from .pil_resize import PilBicubicResize
 from .precision import Float32Buffers
 
 # transformers.image_utils OPENAI_CLIP_MEAN / OPENAI_CLIP_STD
@@ -18,20 +17,21 @@ CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 class ClipFeatures(Float32Buffers):
     """image uint8 [B,H,W,3] → patch features [B, (S/p)², hidden] (select_layer −2, CLS dropped)."""
 
-    def __init__(self, model: CLIPVisionModel, select_layer: int = -2) -> None:
+    def __init__(self, model: CLIPVisionModel, select_layer: int, image_size: int) -> None:
         super().__init__()
         self.model = model
         self.size = int(model.config.image_size)
         self.select_layer = select_layer
+        # square images: CLIPImageProcessor's shortest-edge resize + center crop reduce to one resize
+        self.resize = PilBicubicResize(image_size, image_size, self.size) if image_size != self.size else None
         self.register_buffer("mean", torch.tensor(CLIP_MEAN).view(1, 3, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(CLIP_STD).view(1, 3, 1, 1), persistent=False)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
-        x = image.permute(0, 3, 1, 2).float() / 255.0
-        if x.shape[-1] != self.size or x.shape[-2] != self.size:
-            # square images: CLIPImageProcessor's shortest-edge resize + center crop reduce to one resize
-            x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", antialias=True, align_corners=False)
-        x = (x - self.mean) / self.std
+        x = image.permute(0, 3, 1, 2).float()
+        if self.resize is not None:
+            x = self.resize(x)
+        x = (x / 255.0 - self.mean) / self.std
         dtype = next(self.model.parameters()).dtype
         out = self.model(pixel_values=x.to(dtype), output_hidden_states=True)
         return out.hidden_states[self.select_layer][:, 1:]

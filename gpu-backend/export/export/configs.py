@@ -1,61 +1,15 @@
 """Named bundle configurations: the upstream classes' constructor arguments for each bundle size.
-tiny = toy widths for CPU tests, proportional = CPU-sized with the real pipeline's FLOP ratios, real = SANA-Sprint 1.6B."""
+tiny = toy widths for CPU tests, proportional = CPU-sized with the real pipeline's FLOP ratios, real = SANA-Sprint 1.6B;
+pixart-tiny and pixart-real are the PixArt-α-DMD bundles (pixart_configs.py)."""
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from typing import Any
 
-# The VHS verifier's prompt (aimagelab/VHS LatentGemmaVerifier.build_message) wrapped in the stock
-# Qwen2.5 chat template; `<image>` splits it into the prefix and the suffix the backend tokenizes.
-QWEN_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
-VHS_PREFIX = (
-    f"<|im_start|>system\n{QWEN_SYSTEM}<|im_end|>\n<|im_start|>user\n"
-    "You are an AI assistant specializing in image analysis and ranking. Your task is to analyze and "
-    "compare image based on how well they match the given prompt. "
-)
-VHS_SUFFIX = (
-    " The given prompt is: {prompt}. Please consider the prompt and the image to make a decision and "
-    "response directly with 'yes' or 'no'<|im_end|>\n<|im_start|>assistant\n"
-)
-
-
-@dataclass
-class BundleConfig:
-    name: str
-    bundle_id: str
-    transformer: dict[str, Any]  # diffusers SanaTransformer2DModel kwargs
-    vae: dict[str, Any]  # diffusers AutoencoderDC kwargs
-    text_encoder: dict[str, Any]  # transformers Gemma2Config kwargs
-    verifier: dict[str, Any]  # transformers Qwen2Config kwargs
-    clip: dict[str, Any]  # transformers CLIPVisionConfig kwargs
-    split_layer: int
-    latent_size: int  # latent h = w
-    text_max_length: int
-    text_output_length: int
-    complex_human_instruction: list[str] = field(default_factory=list)
-    max_batch: int = 16
-    clip_select_layer: int = -2  # LLaVA: penultimate layer, patch tokens only
-    # built tokenizers (tiny/proportional): vocabulary sizes the models are sized to
-    text_vocab_size: int = 384
-    verifier_vocab_size: int = 512
-    # token count of the verifier template prefix (prefix_ids is [1, prefix_len]); set from the tokenizer
-    prefix_len: int = 54
-    # parts loaded from trained checkpoints (--weights); every other part has seeded random weights
-    trained: list[str] = field(default_factory=list)
-
-    @property
-    def hidden_size(self) -> int:
-        return self.transformer["num_attention_heads"] * self.transformer["attention_head_dim"]
-
-    @property
-    def vae_compression(self) -> int:
-        return 2 ** (len(self.vae["decoder_block_out_channels"]) - 1)
-
-    @property
-    def image_size(self) -> int:
-        return self.latent_size * self.vae_compression
+from .bundle_config import BundleConfig
+from .pixart_configs import pixart_real, pixart_tiny
+from .proportional import proportional_config
+from .shapes_config import shapes_config
 
 
 def _tiny() -> BundleConfig:
@@ -118,6 +72,7 @@ def _real() -> BundleConfig:
     return BundleConfig(
         name="real",
         bundle_id="real-shape",
+        weights_bundle_id="sana-sprint-vhs",
         # SanaSprint_1600M_P1_D20 (diffusers scripts/convert_sana_to_diffusers.py)
         transformer=dict(
             in_channels=32, out_channels=32, num_attention_heads=70, attention_head_dim=32, num_layers=20,
@@ -168,19 +123,18 @@ def _real() -> BundleConfig:
     )
 
 
-def _proportional() -> BundleConfig:
-    from .proportional import proportional_config
-
-    return proportional_config()
+def _pixart_tiny() -> BundleConfig:
+    return pixart_tiny(_tiny())  # the same toy verifier and CLIP tower as the SANA tiny bundle
 
 
-def _shapes() -> BundleConfig:
-    from .shapes_config import shapes_config
-
-    return shapes_config()
-
-
-_BUILDERS = {"tiny": _tiny, "real": _real, "proportional": _proportional, "shapes": _shapes}
+_BUILDERS = {
+    "tiny": _tiny,
+    "real": _real,
+    "proportional": proportional_config,
+    "pixart-tiny": _pixart_tiny,
+    "pixart-real": pixart_real,
+    "shapes": shapes_config,
+}
 CONFIG_NAMES = tuple(_BUILDERS)
 
 
@@ -190,7 +144,7 @@ def get_config(name: str, split_layer: int | None = None) -> BundleConfig:
     cfg = copy.deepcopy(_BUILDERS[name]())
     if split_layer is not None:
         layers = cfg.transformer["num_layers"]
-        if not 0 <= split_layer < layers - 1:
-            raise ValueError(f"--split-layer must be in 0..{layers - 2} for {name} ({layers} layers)")
+        if not 0 <= split_layer < layers:  # ℓ* = L−1: the tail runs no block, only norm_out/proj_out/TrigFlow
+            raise ValueError(f"--split-layer must be in 0..{layers - 1} for {name} ({layers} layers)")
         cfg.split_layer = split_layer
     return cfg

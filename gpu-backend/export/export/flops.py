@@ -15,8 +15,9 @@ from torch.utils.flop_counter import FlopCounterMode
 from .configs import CONFIG_NAMES, BundleConfig, get_config
 from .examples import example_inputs
 from .pipeline import GRAPH_NAMES, build_upstream, fuse
+from .score_tokens import ScoreTokens
 
-# the real pipeline's per-stage cost (reference/ml-facts.md §6), TFLOP
+# the real pipeline's per-stage cost, TFLOP
 REAL_TFLOP = {"dit_head": 1.18, "dit_all": 2.96, "vae_decode": 8.37, "clip": 0.38, "qwen": 0.92, "text_encoder": 2.1}
 
 
@@ -32,7 +33,7 @@ def _count(module: torch.nn.Module, inputs: dict[str, torch.Tensor]) -> int:
 def _fake_graphs(cfg: BundleConfig):
     with _MODE:
         up = build_upstream(cfg, 0)
-        graphs = fuse(cfg, up, torch.float32, 1, 2)
+        graphs = fuse(cfg, up, torch.float32, ScoreTokens(1, 2, (1,)))
     return up, graphs
 
 
@@ -55,7 +56,7 @@ def graph_flops(cfg: BundleConfig, graphs: dict[str, torch.nn.Module] | None = N
 
 
 def stage_flops(cfg: BundleConfig) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    """The stages ARCHITECTURE §1 prices, per candidate (text_encoder: per request), and the per-graph counts."""
+    """The stages the cost model prices, per candidate (text_encoder: per request), and the per-graph counts."""
     _, graphs = _fake_graphs(cfg)
     per = graph_flops(cfg, graphs)
     clip = _count(graphs["clip_verify"].features, {"image": _fake_inputs(cfg, "clip_verify", 1)["image"]})

@@ -47,8 +47,8 @@ class SanaSplit(nn.Module):
     """One SanaTransformer2DModel, run as head (patch embed … block ℓ*) or tail (block ℓ*+1 … unpatchify).
 
     The forwards mirror SanaTransformer2DModel.forward step by step (same submodules, same order), split
-    into two so that h_ℓ* can be scored in between; the caption projection is run at batch 1 and then
-    broadcast because every candidate of a request shares the prompt."""
+    into two so that h_ℓ* can be scored in between. prompt_embeds/prompt_mask have one row per candidate,
+    so one batch can hold the candidates of several requests (a single request repeats its prompt)."""
 
     def __init__(self, transformer: SanaTransformer2DModel, split_layer: int) -> None:
         super().__init__()
@@ -69,15 +69,14 @@ class SanaSplit(nn.Module):
         timestep, embedded = tr.time_embed(self.step.t, guidance=self.step.guidance, hidden_dtype=dtype)
         timestep = timestep.expand(n, -1)
         embedded = embedded.expand(n, -1)
-        # (1 - m) * -10000 additive bias, as SanaTransformer2DModel.forward builds it
+        # (1 - m) * -10000 additive bias, as SanaTransformer2DModel.forward builds it, one row per candidate
         bias = (1 - prompt_mask.to(dtype)) * -10000.0
         # given as [B·heads, 1, L] so Attention.prepare_attention_mask skips its repeat_interleave, which
         # would pin the batch dimension during torch.export (same values as the [B, 1, L] it would expand)
         heads = tr.config.num_cross_attention_heads
-        bias = bias.view(1, 1, 1, -1).expand(n, heads, 1, -1).reshape(n * heads, 1, -1)
+        bias = bias.view(n, 1, 1, -1).expand(n, heads, 1, -1).reshape(n * heads, 1, -1)
         text = tr.caption_projection(prompt_embeds.to(dtype))
         text = tr.caption_norm(text)
-        text = text.expand(n, -1, -1)
         return timestep, embedded, text, bias
 
     def _blocks(self, hidden, first: int, last: int, timestep, text, bias):

@@ -71,22 +71,27 @@ class VhsVerify(nn.Module):
         super().__init__()
         self.norm, self.connector, self.scorer = norm, connector, scorer
 
-    def forward(self, hidden, prefix_ids, suffix_ids):
+    def forward(self, hidden, prefix_ids, suffix_ids, suffix_length):
         tokens = self.connector(_cast(self.connector, self.norm(hidden)))
-        return self.scorer(tokens, prefix_ids, suffix_ids)
+        return self.scorer(tokens, prefix_ids, suffix_ids, suffix_length)
 
 
 class Propose(nn.Module):
-    """dit_head + vhs_verify + in-graph argmax/gather: only scores and the winner's h_ℓ* leave the graph."""
+    """dit_head + vhs_verify + in-graph argmax/gather: only scores and each group's winning h_ℓ* leave the graph.
+
+    A batch may hold the candidates of several requests (one group each): group_mask [groups, batch] marks a
+    group's rows, and the argmax runs per group, so one graph call serves them all and a request's winner is
+    chosen among its own rows only. A single request is one group of all ones."""
 
     def __init__(self, dit: SanaSplit, verify: VhsVerify) -> None:
         super().__init__()
         self.dit, self.verify = dit, verify
 
-    def forward(self, noise, prompt_embeds, prompt_mask, prefix_ids, suffix_ids):
+    def forward(self, noise, prompt_embeds, prompt_mask, prefix_ids, suffix_ids, suffix_length, group_mask):
         hidden = self.dit.head(noise, prompt_embeds, prompt_mask)
-        scores = self.verify(hidden, prefix_ids, suffix_ids)
-        winner = torch.argmax(scores, dim=0, keepdim=True)  # first index on ties
+        scores = self.verify(hidden, prefix_ids, suffix_ids, suffix_length)
+        masked = torch.where(group_mask != 0, scores.float().unsqueeze(0), torch.finfo(torch.float32).min)
+        winner = torch.argmax(masked, dim=1)  # first index on ties
         return scores, winner, hidden.index_select(0, winner).float()
 
 
@@ -97,9 +102,9 @@ class ClipVerify(nn.Module):
         super().__init__()
         self.features, self.connector, self.scorer = features, connector, scorer
 
-    def forward(self, image, prefix_ids, suffix_ids):
+    def forward(self, image, prefix_ids, suffix_ids, suffix_length):
         tokens = self.connector(_cast(self.connector, self.features(image)))
-        return self.scorer(tokens, prefix_ids, suffix_ids)
+        return self.scorer(tokens, prefix_ids, suffix_ids, suffix_length)
 
 
 class AeVerify(nn.Module):
@@ -109,7 +114,7 @@ class AeVerify(nn.Module):
         super().__init__()
         self.connector, self.scorer = connector, scorer
 
-    def forward(self, latent, prefix_ids, suffix_ids):
+    def forward(self, latent, prefix_ids, suffix_ids, suffix_length):
         tokens = latent.flatten(2).transpose(1, 2)
         tokens = self.connector(_cast(self.connector, tokens))
-        return self.scorer(tokens, prefix_ids, suffix_ids)
+        return self.scorer(tokens, prefix_ids, suffix_ids, suffix_length)

@@ -1,4 +1,4 @@
-"""torch module → ONNX file: dynamo export with symbolic batch/suffix_len, a conservative cleanup, removal of
+"""torch module → ONNX file: dynamo export with symbolic batch/suffix_len/groups, a conservative cleanup, removal of
 no-op Casts (onnxruntime 1.30 refuses them above optimization level 'disabled'), one external-data file > 2 GB."""
 
 from __future__ import annotations
@@ -15,11 +15,20 @@ import torch
 OPSET = 18
 TWO_GB = 2 * 1024**3
 # Wider float types: a Cast T → wider → T round-trips exactly, so the pair is a no-op.
-_WIDER = {ir.DataType.FLOAT16: {ir.DataType.FLOAT, ir.DataType.DOUBLE}, ir.DataType.FLOAT: {ir.DataType.DOUBLE}}
+_WIDER = {
+    ir.DataType.FLOAT16: {ir.DataType.FLOAT, ir.DataType.DOUBLE},
+    ir.DataType.BFLOAT16: {ir.DataType.FLOAT, ir.DataType.DOUBLE},
+    ir.DataType.FLOAT: {ir.DataType.DOUBLE},
+}
+_HALF = (ir.DataType.FLOAT16, ir.DataType.BFLOAT16)
 
 
 def _dynamic_shapes(inputs: list[tuple[str, str, list]]) -> dict[str, dict[int, torch.export.Dim] | None]:
-    dims = {"batch": torch.export.Dim("batch", min=1, max=1024), "suffix_len": torch.export.Dim("suffix_len", min=1, max=4096)}
+    dims = {
+        "batch": torch.export.Dim("batch", min=1, max=1024),
+        "suffix_len": torch.export.Dim("suffix_len", min=1, max=4096),
+        "groups": torch.export.Dim("groups", min=1, max=1024),
+    }
     return {name: ({i: dims[d] for i, d in enumerate(shape) if isinstance(d, str)} or None) for name, _, shape in inputs}
 
 
@@ -62,22 +71,23 @@ def strip_noop_casts(model: ir.Model) -> int:
 
 
 def softmax_in_fp32(model: ir.Model) -> int:
-    """fp16 graphs: run every Softmax in fp32 (Cast up, Softmax, Cast down), whatever the exporter emitted.
+    """fp16/bf16 graphs: run every Softmax in fp32 (Cast up, Softmax, Cast down), whatever the exporter emitted.
     Norm statistics and SANA's linear-attention sums are already fp32 in the upstream code (explicit casts)."""
     graph = model.graph
     changed = 0
     for node in list(graph):
         if node.op_type != "Softmax" or node.inputs[0] is None:
             continue
-        if ir.DataType.FLOAT16 not in (node.inputs[0].dtype, node.outputs[0].dtype):
+        half = next((t for t in (node.outputs[0].dtype, node.inputs[0].dtype) if t in _HALF), None)
+        if half is None:
             continue
         up = ir.Node("", "Cast", [node.inputs[0]], attributes=[ir.AttrInt64("to", ir.DataType.FLOAT)])
         up.outputs[0].dtype, up.outputs[0].shape = ir.DataType.FLOAT, node.inputs[0].shape
         graph.insert_before(node, up)
         node.replace_input_with(0, up.outputs[0])
         out = node.outputs[0]
-        down = ir.Node("", "Cast", [out], attributes=[ir.AttrInt64("to", ir.DataType.FLOAT16)])
-        down.outputs[0].dtype, down.outputs[0].shape = ir.DataType.FLOAT16, out.shape
+        down = ir.Node("", "Cast", [out], attributes=[ir.AttrInt64("to", half)])
+        down.outputs[0].dtype, down.outputs[0].shape = half, out.shape
         graph.insert_after(node, down)
         ir.convenience.replace_all_uses_with(out, down.outputs[0])
         down.replace_input_with(0, out)

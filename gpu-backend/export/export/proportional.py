@@ -1,10 +1,10 @@
 """The `proportional` config: CPU-sized (≈1/1000 of the real FLOPs) with each stage's cost in the real
-pipeline's proportions (ARCHITECTURE §1: DiT 0–7 1.18, DiT 0–19 2.96, DC-AE 8.37, CLIP 0.38, Qwen 0.92,
+pipeline's proportions (real: DiT 0–7 1.18, DiT 0–19 2.96, DC-AE 8.37, CLIP 0.38, Qwen 0.92,
 Gemma 2.1 TFLOP); `python -m export.flops --config proportional` prints the counted FLOPs per stage."""
 
 from __future__ import annotations
 
-from .configs import BundleConfig
+from .bundle_config import BundleConfig
 
 _BLOCKS = ["ResBlock", "ResBlock", "ResBlock", "EfficientViTBlock", "EfficientViTBlock", "EfficientViTBlock"]
 

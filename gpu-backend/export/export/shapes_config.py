@@ -4,12 +4,12 @@ two never disagree. Export it from the trained checkpoints: `--config shapes --w
 
 from __future__ import annotations
 
-from .configs import BundleConfig
+from shapes.train.config import LATENT_SIZE, SPLIT_LAYER, TEXT_LENGTH, TEXT_VOCAB, VERIFIER_VOCAB, get_config
+
+from .bundle_config import BundleConfig
 
 
 def shapes_config() -> BundleConfig:
-    from shapes.train.config import LATENT_SIZE, SPLIT_LAYER, TEXT_LENGTH, TEXT_VOCAB, VERIFIER_VOCAB, get_config
-
     train = get_config("full")
     return BundleConfig(
         name="shapes",

@@ -19,8 +19,10 @@ _DTYPES = {"float32": np.float32, "int64": np.int64, "uint8": np.uint8}
 def _feeds(graph: dict, batch: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     feeds = {}
     for spec in graph["inputs"]:
-        shape = [batch if d == "batch" else 40 if d == "suffix_len" else d for d in spec["shape"]]
-        if spec["dtype"] == "float32":
+        shape = [batch if d == "batch" else 40 if d == "suffix_len" else 1 if d == "groups" else d for d in spec["shape"]]
+        if spec["name"] == "suffix_length":
+            feeds[spec["name"]] = np.full(shape, 40, dtype=np.int64)
+        elif spec["dtype"] == "float32":
             feeds[spec["name"]] = rng.standard_normal(shape).astype(np.float32)
         elif spec["name"].endswith("mask"):
             feeds[spec["name"]] = np.ones(shape, dtype=np.int64)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
-from .configs import VHS_PREFIX, VHS_SUFFIX
+from .verifier_template import default_template
 
 VERIFIER_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 TEXT_SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>"]  # Gemma's ids: pad 0, eos 1, bos 2, unk 3
@@ -34,7 +34,8 @@ def _prompts() -> list[str]:
 
 def _corpus(chi: list[str]) -> list[str]:
     prompts = _prompts()
-    chat = [VHS_PREFIX + VHS_SUFFIX.format(prompt=p) + answer for p, answer in zip(prompts, itertools.cycle(["yes", "no"]))]
+    template = default_template()
+    chat = [template.prefix + template.suffix.format(prompt=p) + answer for p, answer in zip(prompts, itertools.cycle(["yes", "no"]))]
     answers = ["yes\n", "no\n"] * 200  # "yes"/"no" after "assistant\n" must each be one token
     return chat + answers + ["\n".join(chi) + p for p in prompts]
 

@@ -8,6 +8,7 @@ from torch import nn
 from transformers import Qwen2Config, Qwen2ForCausalLM
 
 from .precision import Float32Buffers
+from .score_tokens import ScoreTokens
 
 NORM_EPS = 1e-6
 
@@ -39,42 +40,53 @@ class HiddenNormalization(Float32Buffers):
 
 
 class ScoreHead(nn.Module):
-    """Last-position logits → score: softmax over the full vocabulary (fp32); top token = yes → P(yes), else −P(no)."""
+    """Last-position logits → score, as the released VHS scorer: softmax over the full vocabulary (fp32);
+    when the top token is one of the "yes" ids (decoded text contains "yes", any case) → P(yes id),
+    else −P(no id). The yes set is an int64 constant of the graph; membership is Equal + any."""
 
-    def __init__(self, yes_id: int, no_id: int) -> None:
+    def __init__(self, tokens: ScoreTokens) -> None:
         super().__init__()
-        self.yes_id, self.no_id = yes_id, no_id
+        self.yes_id, self.no_id = tokens.yes_id, tokens.no_id
+        self.register_buffer("yes_ids", torch.tensor(tokens.yes_ids, dtype=torch.int64), persistent=False)
 
     def forward(self, logits: torch.Tensor) -> torch.Tensor:
         probs = torch.softmax(logits.float(), dim=-1)
         p_yes, p_no = probs[:, self.yes_id], probs[:, self.no_id]
-        top_is_yes = torch.argmax(probs, dim=-1) == self.yes_id
+        top = torch.argmax(probs, dim=-1, keepdim=True)  # [B, 1]: first index on ties, as generate's argmax
+        top_is_yes = (top == self.yes_ids.view(1, -1)).any(dim=-1)
         return torch.where(top_is_yes, p_yes, -p_no)
 
 
 class SplicedScorer(nn.Module):
     """Qwen2 over [embed(prefix) ⊕ image tokens ⊕ embed(suffix)] per candidate → score [B].
 
-    prefix/suffix ids are shared by the batch (one prompt per request), so the text is embedded once and
-    broadcast; position ids are 0..T−1 and every position is valid, as in LLaVA's right-padded batch."""
+    The prefix is the template's constant head, shared by every row. The suffix carries each row's prompt,
+    so rows of different requests have different suffixes: suffix_ids [B, S] is right-padded and
+    suffix_length [B] says how many ids of each row are real. Attention is causal, so the padding after a
+    row's last real token cannot change that token's hidden state; the score is read there. Position ids
+    are 0..T−1, as in LLaVA's right-padded batch."""
 
-    def __init__(self, llm: Qwen2ForCausalLM, yes_id: int, no_id: int) -> None:
+    def __init__(self, llm: Qwen2ForCausalLM, tokens: ScoreTokens) -> None:
         super().__init__()
         self.llm = llm
-        self.head = ScoreHead(yes_id, no_id)
+        self.head = ScoreHead(tokens)
 
     @property
     def dtype(self) -> torch.dtype:
         return self.llm.model.embed_tokens.weight.dtype
 
-    def forward(self, image_tokens: torch.Tensor, prefix_ids: torch.Tensor, suffix_ids: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, image_tokens: torch.Tensor, prefix_ids: torch.Tensor, suffix_ids: torch.Tensor, suffix_length: torch.Tensor
+    ) -> torch.Tensor:
         n = image_tokens.shape[0]
         embed = self.llm.model.embed_tokens
         prefix = embed(prefix_ids).expand(n, -1, -1)
-        suffix = embed(suffix_ids).expand(n, -1, -1)
+        suffix = embed(suffix_ids)
         embeds = torch.cat([prefix, image_tokens.to(self.dtype), suffix], dim=1)
-        out = self.llm(inputs_embeds=embeds, use_cache=False, logits_to_keep=1)
-        return self.head(out.logits[:, -1, :])
+        hidden = self.llm.model(inputs_embeds=embeds, use_cache=False).last_hidden_state
+        last = prefix.shape[1] + image_tokens.shape[1] + suffix_length.to(torch.int64) - 1
+        at_last = hidden.gather(1, last.view(n, 1, 1).expand(n, 1, hidden.shape[-1]))
+        return self.head(self.llm.lm_head(at_last)[:, -1, :])
 
 
 def build_verifier_llm(kwargs: dict, dtype: torch.dtype = torch.float32) -> Qwen2ForCausalLM:

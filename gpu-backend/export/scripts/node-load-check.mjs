@@ -11,7 +11,8 @@ if (!dir) {
 }
 const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
 const TYPED = { float32: Float32Array, int64: BigInt64Array, uint8: Uint8Array };
-const dims = (shape) => shape.map((d) => (d === "batch" ? 2 : d === "suffix_len" ? 9 : d));
+const dims = (shape) =>
+  shape.map((d) => (d === "batch" ? 2 : d === "suffix_len" ? 9 : d === "groups" ? 1 : d));
 
 let failed = 0;
 for (const [name, graph] of Object.entries(manifest.graphs)) {
@@ -26,7 +27,12 @@ for (const [name, graph] of Object.entries(manifest.graphs)) {
       const data = new TYPED[input.dtype](size);
       if (input.dtype === "float32") for (let i = 0; i < size; i++) data[i] = Math.sin(i) * 0.5;
       if (input.dtype === "int64")
-        for (let i = 0; i < size; i++) data[i] = input.name.endsWith("mask") ? 1n : BigInt((i * 7 + 3) % 50);
+        for (let i = 0; i < size; i++)
+          data[i] = input.name.endsWith("mask")
+            ? 1n
+            : input.name === "suffix_length"
+              ? 9n
+              : BigInt((i * 7 + 3) % 50);
       feeds[input.name] = new ort.Tensor(input.dtype, data, shape);
     }
     const start = performance.now();

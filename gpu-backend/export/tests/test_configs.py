@@ -29,9 +29,9 @@ def test_real_config_parameter_counts_on_meta_device():
 
 
 def test_split_layer_override_is_bounded():
-    assert get_config("tiny", split_layer=4).split_layer == 4
+    assert get_config("tiny", split_layer=5).split_layer == 5  # ℓ* = L−1
     with pytest.raises(ValueError, match="split-layer"):
-        get_config("tiny", split_layer=5)
+        get_config("tiny", split_layer=6)
     with pytest.raises(ValueError, match="unknown config"):
         get_config("huge")
 

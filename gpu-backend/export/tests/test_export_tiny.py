@@ -19,14 +19,17 @@ from export.pipeline import GRAPH_NAMES
 
 REQUIRED_IO = {
     "text_encoder": (["input_ids", "attention_mask"], ["prompt_embeds", "prompt_mask"]),
-    "propose": (["noise", "prompt_embeds", "prompt_mask", "prefix_ids", "suffix_ids"], ["scores", "winner_index", "winner_hidden"]),
+    "propose": (
+        ["noise", "prompt_embeds", "prompt_mask", "prefix_ids", "suffix_ids", "suffix_length", "group_mask"],
+        ["scores", "winner_index", "winner_hidden"],
+    ),
     "finish": (["hidden", "noise", "prompt_embeds", "prompt_mask"], ["image"]),
     "dit_head": (["noise", "prompt_embeds", "prompt_mask"], ["hidden"]),
     "dit_tail": (["hidden", "noise", "prompt_embeds", "prompt_mask"], ["latent"]),
     "vae_decode": (["latent"], ["image"]),
-    "vhs_verify": (["hidden", "prefix_ids", "suffix_ids"], ["scores"]),
-    "clip_verify": (["image", "prefix_ids", "suffix_ids"], ["scores"]),
-    "ae_verify": (["latent", "prefix_ids", "suffix_ids"], ["scores"]),
+    "vhs_verify": (["hidden", "prefix_ids", "suffix_ids", "suffix_length"], ["scores"]),
+    "clip_verify": (["image", "prefix_ids", "suffix_ids", "suffix_length"], ["scores"]),
+    "ae_verify": (["latent", "prefix_ids", "suffix_ids", "suffix_length"], ["scores"]),
 }
 ONNX_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64", onnx.TensorProto.UINT8: "uint8"}
 
@@ -43,7 +46,10 @@ def test_fresh_export_checks_every_graph(fresh_tiny):
 
 def test_manifest_matches_graph_files(committed_bundle, committed_manifest):
     m = committed_manifest
-    assert m["format_version"] == 1 and m["bundle_id"] == "tiny" and m["dtype"] == "fp32"
+    assert m["format_version"] == 2 and m["bundle_id"] == "tiny" and m["dtype"] == "fp32"
+    # random weights: a test bundle, nothing trained, every graph computed in fp32
+    assert m["test_bundle"] is True and m["trained"] == dict.fromkeys(("generator", "text_encoder", "vhs_verifier", "clip_verifier", "ae_verifier"), False)
+    assert {g["precision"] for g in m["graphs"].values()} == {"fp32"}
     gen = m["generator"]
     assert (gen["num_layers"], gen["split_layer"], gen["latent_channels"]) == (6, 2, 32)
     assert gen["image_height"] == gen["latent_height"] * 32
@@ -65,6 +71,7 @@ def test_tokenizers_match_manifest(committed_bundle, committed_manifest):
     tok = Tokenizer.from_file(str(committed_bundle / verifier["tokenizer"]))
     assert tok.encode("yes", add_special_tokens=False).ids == [verifier["yes_token_id"]]
     assert tok.encode("no", add_special_tokens=False).ids == [verifier["no_token_id"]]
+    assert verifier["yes_token_ids"] == [i for i in range(tok.get_vocab_size()) if "yes" in tok.decode([i]).lower()]
     for special in ("<|im_start|>", "<|im_end|>", "<|endoftext|>"):
         assert len(tok.encode(special).ids) == 1
     prefix = tok.encode(verifier["template_prefix"], add_special_tokens=False).ids
@@ -80,6 +87,9 @@ def test_reexport_reproduces_committed_bundle(fresh_tiny, committed_bundle):
     cfg = get_config("tiny")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest == json.loads((committed_bundle / "manifest.json").read_text())
+    report = json.loads((out / "export_report.json").read_text())
+    assert set(report["graphs"]) == set(GRAPH_NAMES)
+    assert all(g["peak_abs_activation"] > 0 and g["precision"] == "fp32" for g in report["graphs"].values())
     for name in ("text_tokenizer.json", "verifier_tokenizer.json"):
         assert (out / name).read_bytes() == (committed_bundle / name).read_bytes()
     cfg.prefix_len = manifest["graphs"]["propose"]["inputs"][3]["shape"][1]

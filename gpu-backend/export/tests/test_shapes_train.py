@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from export.pipeline import build_modules
+from export.score_tokens import ScoreTokens
 from shapes.train.config import Budget, get_config
 from shapes.train.loop import run_budgeted
 from shapes.train.metrics import best_of, roc_auc
@@ -44,8 +45,8 @@ def test_rerun_skips_finished_stages(smoke_run):
 
 def test_checkpoints_load_strictly_through_the_export_tool(smoke_run):
     out, _ = smoke_run
-    mods = build_modules("shapes", weights=out / "weights", token_ids=(5, 6), graph_names=("propose", "clip_verify", "ae_verify"))
-    assert set(mods.config.trained) >= {"transformer", "vae", "text_encoder", "llm", "clip", "clip_llm", "ae_llm"}
+    mods = build_modules("shapes", weights=out / "weights", token_ids=ScoreTokens(5, 6, (5,)), graph_names=("propose", "clip_verify", "ae_verify"))
+    assert mods.upstream.trained == dict.fromkeys(("generator", "text_encoder", "vhs_verifier", "clip_verifier", "ae_verifier"), True)
     # each baseline has its own language model, not the VHS verifier's
     assert mods.upstream.clip_llm is not mods.upstream.llm and mods.upstream.ae_llm is not mods.upstream.llm
     with torch.no_grad():

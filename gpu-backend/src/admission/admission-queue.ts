@@ -5,12 +5,16 @@
 import { TinyscaleError } from "@tinyscale/shared";
 import type { BackendMetrics } from "../metrics/metrics.js";
 import type { GenerationJob, GenerationResult } from "../pipeline/types.js";
+import type { Scheduler } from "./scheduler.js";
 
-/** What the queue needs of the worker pool. */
+/** What a scheduler needs of the worker pool. */
 export interface JobRunner {
   readonly size: number;
   readonly idle: number;
+  /** Runs a job on an idle worker (legacy: one job per worker at a time). */
   run(job: GenerationJob, signal?: AbortSignal): Promise<GenerationResult>;
+  /** Hands a job to the worker with the fewest jobs; it batches them (batched scheduler). */
+  dispatch(job: GenerationJob, signal?: AbortSignal): Promise<GenerationResult>;
 }
 
 export interface Admission {
@@ -32,7 +36,8 @@ interface Waiting extends Admission {
   reject(error: Error): void;
 }
 
-export class AdmissionQueue {
+export class AdmissionQueue implements Scheduler {
+  readonly name = "legacy" as const;
   private readonly waiting: Waiting[] = [];
   private running: Admission[] = [];
   private runner: JobRunner | undefined;

@@ -1,9 +1,38 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_OPTIONS, helpText, OPTION_SPECS, OptionsError, parseOptions } from "./options.js";
+import { helpText, OPTION_SPECS, OptionsError, parseOptions } from "./options.js";
+
+/** The default column of the README's options table, by flag. */
+function readmeDefaults(): Map<string, string> {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const defaults = new Map<string, string>();
+  for (const line of readme.split("\n")) {
+    const cells = line.split("|").map((cell) => cell.trim());
+    const flag = /^`(--[a-z-]+)`$/.exec(cells[1] ?? "")?.[1];
+    if (flag && cells[3] !== undefined) defaults.set(flag, cells[3]);
+  }
+  return defaults;
+}
 
 describe("parseOptions", () => {
-  it("uses the documented defaults", () => {
-    expect(parseOptions([], {})).toEqual(DEFAULT_OPTIONS);
+  it("parses to the defaults that --help and the README state", () => {
+    const parsed = parseOptions([], {});
+    if (parsed === "help") throw new Error("no arguments must not ask for help");
+    const readme = readmeDefaults();
+    for (const spec of OPTION_SPECS) {
+      const value = parsed[spec.key];
+      // What --help says (from the spec) and what the README's options table says, for this flag.
+      for (const [where, stated] of [
+        ["--help", spec.defaultText],
+        ["README", readme.get(spec.flag) ?? "(no row)"],
+      ] as const) {
+        const context = `${spec.flag} in ${where}: "${stated}" vs parsed ${String(value)}`;
+        if (typeof value === "boolean") expect(stated, context).toBe(value ? "on" : "off");
+        // Unset: the text names what stands in (the bundle's limit, the interface chosen at start-up).
+        else if (value === undefined) expect(stated, context).not.toMatch(/^\d+(\s|$)/);
+        else expect(stated.replaceAll("`", ""), context).toMatch(new RegExp(`^${String(value)}\\b`));
+      }
+    }
   });
 
   it("reads env vars, and flags win over them", () => {

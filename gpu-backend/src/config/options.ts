@@ -1,6 +1,8 @@
 // Every operator-facing setting of the backend: one table gives the flag, the env var, the default and
-// the help line, so `--help`, the README and the parser cannot drift apart.
+// the help line; --help is built from it and options.test.ts checks the README's table against it.
 
+import { BACKEND_ROUTES } from "@tinyscale/shared";
+import type { SchedulerName } from "../admission/scheduler.js";
 import { isLogLevel, type LogLevel } from "../log/logger.js";
 
 export type ExecutionProviderName = "cpu" | "cuda";
@@ -23,6 +25,7 @@ export interface BackendOptions {
   profileRuns: number;
   intraOpThreads: number | undefined;
   logLevel: LogLevel;
+  scheduler: SchedulerName;
 }
 
 interface OptionSpec {
@@ -124,6 +127,16 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     help: "Largest N a request may ask or plan for.",
   },
   {
+    key: "scheduler",
+    flag: "--scheduler",
+    env: "TINYSCALE_SCHEDULER",
+    kind: "string",
+    defaultText: "batched",
+    help:
+      "batched: requests share graph batches and N follows the load, refusing at once what cannot " +
+      "finish in time; legacy: one whole request per worker from a FIFO (kept for comparison).",
+  },
+  {
     key: "workers",
     flag: "--workers",
     env: "TINYSCALE_WORKERS",
@@ -197,6 +210,7 @@ export const DEFAULT_OPTIONS: BackendOptions = {
   profileRuns: 3,
   intraOpThreads: undefined,
   logLevel: "info",
+  scheduler: "batched",
 };
 
 export function parseExecutionProvider(value: string): ExecutionProviderName {
@@ -253,6 +267,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       `--log-level / TINYSCALE_LOG_LEVEL: expected debug|info|warn|error, got "${options.logLevel}"`,
     );
   }
+  if (options.scheduler !== "batched" && options.scheduler !== "legacy") {
+    throw new OptionsError(
+      `--scheduler / TINYSCALE_SCHEDULER: expected batched or legacy, got "${String(options.scheduler)}"`,
+    );
+  }
   if (options.workers < 1) throw new OptionsError("--workers / TINYSCALE_WORKERS must be at least 1");
   if (options.maxN < 1) throw new OptionsError("--max-n / TINYSCALE_MAX_N must be at least 1");
   if (options.maxBatch !== undefined && options.maxBatch < 1) {
@@ -279,7 +298,7 @@ export function helpText(): string {
     "Authentication: set TINYSCALE_SIGNING_SECRET (edge HMAC) and/or TINYSCALE_BACKEND_TOKEN (bearer).",
     "With neither, the backend refuses to start unless --allow-unauthenticated is given.",
     "",
-    "Endpoints: POST /v1/generate, GET /v1/profile, GET /v1/models, GET /healthz, GET /readyz, GET /metrics.",
+    `Endpoints: ${BACKEND_ROUTES.map((route) => `${route.method.toUpperCase()} ${route.path}`).join(", ")}.`,
   );
   return lines.join("\n");
 }

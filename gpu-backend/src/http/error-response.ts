@@ -1,7 +1,8 @@
 // The one place errors become HTTP responses: shared's body shape with the request id, the code's status,
-// Retry-After when the error carries one. Unknown errors are logged and answered as internal_error.
+// Retry-After when the error carries one. Unknown errors are logged and answered as internal_error; an
+// internal_error's detail (a worker's exception, an onnxruntime message, a path) is logged, never answered.
 
-import { type ErrorCode, errorBody, errorStatus, TinyscaleError } from "@tinyscale/shared";
+import { type ErrorCode, errorBody, errorStatus, publicMessage, TinyscaleError } from "@tinyscale/shared";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Logger } from "../log/logger.js";
 import type { BackendMetrics } from "../metrics/metrics.js";
@@ -17,7 +18,8 @@ export function errorResponse(
   if (retryAfterSeconds !== undefined)
     headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
   c.set("errorCode", code);
-  return c.json(errorBody(code, message, c.get("requestId") ?? "unknown"), errorStatus(code), headers);
+  const body = errorBody(code, publicMessage(code, message), c.get("requestId") ?? "unknown");
+  return c.json(body, errorStatus(code), headers);
 }
 
 /** Counts every error response (thrown or answered directly) by its code. */
@@ -39,6 +41,6 @@ export function createErrorHandler(logger: Logger) {
       return errorResponse(c, error.code, error.message, error.retryAfterSeconds);
     }
     log.error("unhandled error", { error });
-    return errorResponse(c, "internal_error", "internal error");
+    return errorResponse(c, "internal_error", String(error));
   };
 }

@@ -1,8 +1,8 @@
 // Raw uint8 RGB pixels → PNG / WebP / JPEG bytes with sharp. Encoder settings are fixed so the same
 // pixels always give the same bytes (the determinism tests compare images byte for byte).
 
+import type { OutputFormat } from "@tinyscale/shared";
 import sharp from "sharp";
-import type { OutputFormat } from "../pipeline/types.js";
 
 export const MIME_TYPES: Record<OutputFormat, string> = {
   png: "image/png",

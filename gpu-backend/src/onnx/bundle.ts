@@ -3,7 +3,7 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Verifier } from "../pipeline/types.js";
+import type { Verifier } from "@tinyscale/shared";
 import { loadTokenizer } from "../tokenizer/load-tokenizer.js";
 import type { TemplateTokenizer } from "../tokenizer/template-tokenizer.js";
 import { availableModes, checkManifestGraphs, type GraphName, MODE_GRAPHS } from "./graph-contract.js";

@@ -5,7 +5,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 
-export const SUPPORTED_FORMAT_VERSIONS = [1] as const;
+// 2: every prompt input is per row (prompt_embeds/prompt_mask [batch, …], suffix_ids [batch, S] right-padded
+// with suffix_length [batch]) and propose takes group_mask [groups, batch], so one graph run can serve the
+// candidates of several requests. Version 1 bundles (one shared prompt per run) are not read.
+export const SUPPORTED_FORMAT_VERSIONS = [2] as const;
 
 const DimSchema = z.union([z.number().int().nonnegative(), z.string().min(1)]);
 
@@ -15,8 +18,12 @@ export const TensorSpecSchema = z.object({
   shape: z.array(DimSchema),
 });
 
+const PrecisionSchema = z.enum(["fp32", "fp16", "bf16"]);
+
 export const GraphSpecSchema = z.object({
   file: z.string().min(1),
+  /** What the graph computes in (a graph whose activations leave fp16's range stays fp32). */
+  precision: PrecisionSchema.optional(),
   inputs: z.array(TensorSpecSchema),
   outputs: z.array(TensorSpecSchema),
 });
@@ -26,13 +33,29 @@ const positiveInt = z.number().int().positive();
 export const ManifestSchema = z.object({
   format_version: z.number().int(),
   bundle_id: z.string().min(1),
-  dtype: z.enum(["fp32", "fp16"]),
+  dtype: PrecisionSchema,
+  /** Random weights for tests and demos: every mode is served. Otherwise only modes whose parts are trained. */
+  test_bundle: z.boolean(),
+  /** Which parts carry checkpoint weights (the export tool knows; seeded random parts are false). */
+  trained: z.object({
+    generator: z.boolean(),
+    text_encoder: z.boolean(),
+    vhs_verifier: z.boolean(),
+    clip_verifier: z.boolean(),
+    ae_verifier: z.boolean(),
+  }),
   generator: z.object({
+    // Which generator family the graphs wrap. Nothing is run differently by family: where families differ
+    // (sampler, VAE scaling, text-encoder selection) the graphs carry it, and the shapes come from the fields
+    // below. Bundles written before the field existed are SANA-Sprint.
+    family: z.enum(["sana-sprint", "pixart-dmd"]).default("sana-sprint"),
     architecture: z.string(),
     num_layers: positiveInt,
-    split_layer: z.number().int().nonnegative(),
+    split_layer: z.number().int().nonnegative(), // ≤ num_layers − 1 (checked with the graphs)
     hidden_size: positiveInt,
     latent_channels: positiveInt,
+    /** DiT patch side: h_ℓ* has (latent_height / patch_size) · (latent_width / patch_size) tokens. */
+    patch_size: positiveInt.default(1),
     latent_height: positiveInt,
     latent_width: positiveInt,
     image_height: positiveInt,
@@ -90,7 +113,7 @@ export function readManifest(bundleDir: string): Manifest {
     throw new BundleError(`${file}: not valid JSON (${(error as Error).message})`);
   }
   const version = (json as { format_version?: unknown } | null)?.format_version;
-  if (!SUPPORTED_FORMAT_VERSIONS.includes(version as 1)) {
+  if (!SUPPORTED_FORMAT_VERSIONS.includes(version as 2)) {
     throw new BundleError(
       `${file}: unknown format_version ${JSON.stringify(version)} (this backend reads ${SUPPORTED_FORMAT_VERSIONS.join(", ")})`,
     );

@@ -36,7 +36,7 @@ export interface GraphSession {
 }
 
 function providerList(config: SessionConfig): ort.InferenceSession.ExecutionProviderConfig[] {
-  // onnxruntime-node's CUDA EP takes only deviceId (ml-facts §4); cpu needs no options.
+  // onnxruntime-node's CUDA EP takes only deviceId; cpu needs no options.
   if (config.ep === "cuda") return [{ name: "cuda", deviceId: config.deviceId }];
   return ["cpu"];
 }

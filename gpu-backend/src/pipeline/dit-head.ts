@@ -3,7 +3,7 @@
 
 import type { GraphSession, HostTensor } from "../onnx/session.js";
 import { GraphStage } from "./graph-stage.js";
-import type { EncodedPrompt } from "./text-encode.js";
+import type { PromptRows } from "./prompt-rows.js";
 import type { JobTrace } from "./trace.js";
 
 export class DitHeadStage extends GraphStage {
@@ -11,12 +11,8 @@ export class DitHeadStage extends GraphStage {
     super(session, "dit_head");
   }
 
-  async run(noise: HostTensor, prompt: EncodedPrompt, trace: JobTrace): Promise<HostTensor> {
-    const outputs = await this.runGraph(trace, noise.dims[0] ?? 1, {
-      noise,
-      prompt_embeds: prompt.promptEmbeds,
-      prompt_mask: prompt.promptMask,
-    });
+  async run(noise: HostTensor, rows: PromptRows, trace: JobTrace): Promise<HostTensor> {
+    const outputs = await this.runGraph(trace, noise.dims[0] ?? 1, { noise, ...rows.textFeeds() });
     return this.output(outputs, "hidden");
   }
 }

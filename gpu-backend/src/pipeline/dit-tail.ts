@@ -3,7 +3,7 @@
 
 import type { GraphSession, HostTensor } from "../onnx/session.js";
 import { GraphStage } from "./graph-stage.js";
-import type { EncodedPrompt } from "./text-encode.js";
+import type { PromptRows } from "./prompt-rows.js";
 import type { JobTrace } from "./trace.js";
 
 export class DitTailStage extends GraphStage {
@@ -11,17 +11,11 @@ export class DitTailStage extends GraphStage {
     super(session, "dit_tail");
   }
 
-  async run(
-    hidden: HostTensor,
-    noise: HostTensor,
-    prompt: EncodedPrompt,
-    trace: JobTrace,
-  ): Promise<HostTensor> {
+  async run(hidden: HostTensor, noise: HostTensor, rows: PromptRows, trace: JobTrace): Promise<HostTensor> {
     const outputs = await this.runGraph(trace, hidden.dims[0] ?? 1, {
       hidden,
       noise,
-      prompt_embeds: prompt.promptEmbeds,
-      prompt_mask: prompt.promptMask,
+      ...rows.textFeeds(),
     });
     return this.output(outputs, "latent");
   }

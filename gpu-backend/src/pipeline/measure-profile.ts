@@ -7,6 +7,7 @@ import type { HostTensor } from "../onnx/session.js";
 import type { ProfileStages } from "./batch-schedule.js";
 import { candidateLatents } from "./latents.js";
 import type { Pipeline } from "./pipeline.js";
+import { PromptRows } from "./prompt-rows.js";
 import { repeatBatch, sliceBatch } from "./tensors.js";
 import { JobTrace } from "./trace.js";
 
@@ -52,30 +53,32 @@ export async function measureProfile(p: Pipeline, maxBatch: number, runs: number
   record("text_encode", 1, textMs);
   const { encoded } = await p.textEncode.encode(prompt, trace);
   const one = candidateLatents(manifest, 0, 0, 1);
-  const hiddenOne = (await p.propose.run(one, encoded, trace)).winnerHidden;
+  const hiddenOne = (await p.propose.run(one, PromptRows.single(encoded, 1), trace)).winners[0]?.hidden;
+  if (!hiddenOne) throw new Error("propose returned no winner");
   let imageOne: HostTensor | undefined;
   for (const batch of profileBatchSizes(maxBatch)) {
     const noise = candidateLatents(manifest, 0, 0, batch);
     const hidden = repeatBatch(hiddenOne, batch);
-    record("propose", batch, await measure(runs, () => p.propose.run(noise, encoded, trace)));
-    record("finish", batch, await measure(runs, () => p.finish.run(hidden, noise, encoded, trace)));
-    const images = await p.finish.run(hidden, noise, encoded, trace);
+    const rows = PromptRows.single(encoded, batch);
+    record("propose", batch, await measure(runs, () => p.propose.run(noise, rows, trace)));
+    record("finish", batch, await measure(runs, () => p.finish.run(hidden, noise, rows, trace)));
+    const images = await p.finish.run(hidden, noise, rows, trace);
     imageOne ??= sliceBatch(images, 0, 1);
     if (p.ditHead) {
       const head = p.ditHead;
-      record("dit_head", batch, await measure(runs, () => head.run(noise, encoded, trace)));
+      record("dit_head", batch, await measure(runs, () => head.run(noise, rows, trace)));
     }
     if (p.clipVerify) {
       const clip = p.clipVerify;
-      record("clip_verify", batch, await measure(runs, () => clip.run(images, encoded, trace)));
+      record("clip_verify", batch, await measure(runs, () => clip.run(images, rows, trace)));
     }
     if (p.ditTail) {
       const tail = p.ditTail;
-      record("dit_tail", batch, await measure(runs, () => tail.run(hidden, noise, encoded, trace)));
-      const latent = await tail.run(hidden, noise, encoded, trace);
+      record("dit_tail", batch, await measure(runs, () => tail.run(hidden, noise, rows, trace)));
+      const latent = await tail.run(hidden, noise, rows, trace);
       if (p.aeVerify) {
         const ae = p.aeVerify;
-        record("ae_verify", batch, await measure(runs, () => ae.run(latent, encoded, trace)));
+        record("ae_verify", batch, await measure(runs, () => ae.run(latent, rows, trace)));
       }
       if (p.vaeDecode) {
         const vae = p.vaeDecode;

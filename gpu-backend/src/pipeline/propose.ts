@@ -1,16 +1,25 @@
 // Stage 4 (vhs): one fused graph over a batch of candidates: DiT layers 0..ℓ*, hidden-state verifier,
-// in-graph argmax. Only the scores and the batch winner's hidden state come back to the host.
+// in-graph argmax per group. A batch may hold several requests' candidates (one group each); only the
+// scores and each group's winning hidden state come back to the host.
 
 import type { GraphSession, HostTensor } from "../onnx/session.js";
 import { GraphStage } from "./graph-stage.js";
-import { scoresOf } from "./tensors.js";
-import type { EncodedPrompt } from "./text-encode.js";
+import type { PromptRows } from "./prompt-rows.js";
+import { scoresOf, sliceBatch } from "./tensors.js";
 import type { JobTrace } from "./trace.js";
 
+export interface GroupWinner {
+  /** Row of the winner inside its group (0-based from the group's first row). */
+  row: number;
+  /** Its hidden state at ℓ*, [1, h·w, D]. */
+  hidden: HostTensor;
+}
+
 export interface ProposeResult {
+  /** Scores of every row of the batch, in row order. */
   scores: number[];
-  winnerIndex: number;
-  winnerHidden: HostTensor;
+  /** One winner per group of `rows`, in group order. */
+  winners: GroupWinner[];
 }
 
 export class ProposeStage extends GraphStage {
@@ -18,20 +27,21 @@ export class ProposeStage extends GraphStage {
     super(session, "propose");
   }
 
-  async run(noise: HostTensor, prompt: EncodedPrompt, trace: JobTrace): Promise<ProposeResult> {
-    const batch = noise.dims[0] ?? 1;
-    const outputs = await this.runGraph(trace, batch, {
+  async run(noise: HostTensor, rows: PromptRows, trace: JobTrace): Promise<ProposeResult> {
+    const outputs = await this.runGraph(trace, rows.total, {
       noise,
-      prompt_embeds: prompt.promptEmbeds,
-      prompt_mask: prompt.promptMask,
-      prefix_ids: prompt.prefixIds,
-      suffix_ids: prompt.suffixIds,
+      ...rows.textFeeds(),
+      ...rows.verifierFeeds(),
+      group_mask: rows.groupMask(),
     });
-    const index = this.output(outputs, "winner_index").data[0];
-    return {
-      scores: scoresOf(this.output(outputs, "scores")),
-      winnerIndex: Number(index ?? 0),
-      winnerHidden: this.output(outputs, "winner_hidden"),
-    };
+    const indices = this.output(outputs, "winner_index").data as BigInt64Array;
+    const hidden = this.output(outputs, "winner_hidden");
+    let first = 0;
+    const winners = rows.groups.map((group, g) => {
+      const winner = { row: Number(indices[g] ?? 0n) - first, hidden: sliceBatch(hidden, g, 1) };
+      first += group.rows;
+      return winner;
+    });
+    return { scores: scoresOf(this.output(outputs, "scores")), winners };
   }
 }

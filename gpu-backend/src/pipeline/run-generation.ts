@@ -1,4 +1,4 @@
-// One generation request end to end, per verifier mode (ARCHITECTURE §2): encode the prompt once, run
+// One generation request end to end, per verifier mode (docs/architecture.md): encode the prompt once, run
 // candidate batches, finish and decode the winner (or, for clip, keep its already-decoded pixels),
 // encode the image. Returns the image, every candidate's score and where the time went.
 
@@ -9,6 +9,8 @@ import { runCandidateBatches } from "./candidate-loop.js";
 import { encodeImage } from "./encode-image.js";
 import { candidateLatents } from "./latents.js";
 import type { Pipeline } from "./pipeline.js";
+import { PromptRows } from "./prompt-rows.js";
+import type { GroupWinner } from "./propose.js";
 import { sliceBatch } from "./tensors.js";
 import type { EncodedPrompt } from "./text-encode.js";
 import { JobTrace } from "./trace.js";
@@ -49,11 +51,14 @@ async function runVhs(
   const schedule = scheduleFor("vhs", job, limits);
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
-      const r = await p.propose.run(noise, prompt, trace);
-      return { scores: r.scores, bestRow: r.winnerIndex, keep: () => r.winnerHidden };
+      const r = await p.propose.run(noise, PromptRows.single(prompt, noise.dims[0] ?? 1), trace);
+      const winner = r.winners[0] as GroupWinner; // one group: this request
+      return { scores: r.scores, bestRow: winner.row, keep: () => winner.hidden };
     }),
   );
-  const [pixels, finishMs] = await timed(() => p.finish.run(loop.best, loop.noise, prompt, trace));
+  const [pixels, finishMs] = await timed(() =>
+    p.finish.run(loop.best, loop.noise, PromptRows.single(prompt, 1), trace),
+  );
   return { candidates: loop.candidates, chosenIndex: loop.chosenIndex, pixels, proposeMs, finishMs };
 }
 
@@ -69,9 +74,10 @@ async function runClip(
   const schedule = scheduleFor("clip", job, limits);
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
-      const hidden = await ditHead.run(noise, prompt, trace);
-      const images = await p.finish.run(hidden, noise, prompt, trace);
-      const scores = await clipVerify.run(images, prompt, trace);
+      const rows = PromptRows.single(prompt, noise.dims[0] ?? 1);
+      const hidden = await ditHead.run(noise, rows, trace);
+      const images = await p.finish.run(hidden, noise, rows, trace);
+      const scores = await clipVerify.run(images, rows, trace);
       return { scores, keep: (row) => sliceBatch(images, row, 1) };
     }),
   );
@@ -98,9 +104,10 @@ async function runAe(
   const schedule = scheduleFor("ae", job, limits);
   const [loop, proposeMs] = await timed(() =>
     runCandidateBatches(p, job.seed, schedule, async (noise) => {
-      const hidden = await ditHead.run(noise, prompt, trace);
-      const latent = await ditTail.run(hidden, noise, prompt, trace);
-      const scores = await aeVerify.run(latent, prompt, trace);
+      const rows = PromptRows.single(prompt, noise.dims[0] ?? 1);
+      const hidden = await ditHead.run(noise, rows, trace);
+      const latent = await ditTail.run(hidden, noise, rows, trace);
+      const scores = await aeVerify.run(latent, rows, trace);
       return { scores, keep: (row) => sliceBatch(latent, row, 1) };
     }),
   );
@@ -112,8 +119,9 @@ async function runAe(
 async function runNone(p: Pipeline, job: GenerationJob, prompt: EncodedPrompt, trace: JobTrace) {
   const ditHead = need(p.ditHead, "dit_head");
   const noise = candidateLatents(p.bundle.manifest, job.seed, 0, 1);
-  const [hidden, proposeMs] = await timed(() => ditHead.run(noise, prompt, trace));
-  const [pixels, finishMs] = await timed(() => p.finish.run(hidden, noise, prompt, trace));
+  const rows = PromptRows.single(prompt, 1);
+  const [hidden, proposeMs] = await timed(() => ditHead.run(noise, rows, trace));
+  const [pixels, finishMs] = await timed(() => p.finish.run(hidden, noise, rows, trace));
   const candidates: CandidateScore[] = [{ index: 0, seed: job.seed, score: 0, verdict: "yes" }];
   return { candidates, chosenIndex: 0, pixels, proposeMs, finishMs };
 }

@@ -1,14 +1,18 @@
 // Types shared by the pipeline stages, the worker protocol and the HTTP layer: what a generation job
 // asks for and what it returns. Plain data only, so it crosses the worker boundary by structured clone.
 
-export type Verifier = "vhs" | "clip" | "ae" | "none";
-export type OutputFormat = "png" | "webp" | "jpeg";
+import type { OutputFormat, Verifier } from "@tinyscale/shared";
+
+export type { OutputFormat, Verifier };
 
 export interface GenerationJob {
   requestId: string;
   prompt: string;
   verifier: Verifier;
+  /** Candidates: exactly n when `exact` (the caller sent n), else the most the budget plans on an idle backend. */
   n: number;
+  /** The caller asked for n itself: never lowered (refused instead when it cannot fit). */
+  exact: boolean;
   seed: number;
   maxBatch: number;
   outputFormat: OutputFormat;
@@ -42,4 +46,12 @@ export interface GenerationResult {
   timings: Record<string, number>;
   samples: StageSample[];
   textCacheHit: boolean;
+  /** Ms from reaching the worker to its first graph run (the batching scheduler's queue time). */
+  queueMs?: number;
+  /** The worker's measured slowdown against its profile when this result left it (batching scheduler). */
+  slowdown?: number;
+  /** Epoch ms when the worker posted this result (the HTTP thread measures the way back from it). */
+  finishedAtMs?: number;
+  /** Ms of work the worker still owed to its other requests when this result left it (batching). */
+  owedMs?: number;
 }

@@ -3,8 +3,8 @@
 
 import type { GraphSession, HostTensor } from "../onnx/session.js";
 import { GraphStage } from "./graph-stage.js";
+import type { PromptRows } from "./prompt-rows.js";
 import { scoresOf } from "./tensors.js";
-import type { EncodedPrompt } from "./text-encode.js";
 import type { JobTrace } from "./trace.js";
 
 export class AeVerifyStage extends GraphStage {
@@ -12,11 +12,10 @@ export class AeVerifyStage extends GraphStage {
     super(session, "ae_verify");
   }
 
-  async run(latent: HostTensor, prompt: EncodedPrompt, trace: JobTrace): Promise<number[]> {
+  async run(latent: HostTensor, rows: PromptRows, trace: JobTrace): Promise<number[]> {
     const outputs = await this.runGraph(trace, latent.dims[0] ?? 1, {
       latent,
-      prefix_ids: prompt.prefixIds,
-      suffix_ids: prompt.suffixIds,
+      ...rows.verifierFeeds(),
     });
     return scoresOf(this.output(outputs, "scores"));
   }

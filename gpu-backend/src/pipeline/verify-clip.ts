@@ -3,8 +3,8 @@
 
 import type { GraphSession, HostTensor } from "../onnx/session.js";
 import { GraphStage } from "./graph-stage.js";
+import type { PromptRows } from "./prompt-rows.js";
 import { scoresOf } from "./tensors.js";
-import type { EncodedPrompt } from "./text-encode.js";
 import type { JobTrace } from "./trace.js";
 
 export class ClipVerifyStage extends GraphStage {
@@ -12,11 +12,10 @@ export class ClipVerifyStage extends GraphStage {
     super(session, "clip_verify");
   }
 
-  async run(images: HostTensor, prompt: EncodedPrompt, trace: JobTrace): Promise<number[]> {
+  async run(images: HostTensor, rows: PromptRows, trace: JobTrace): Promise<number[]> {
     const outputs = await this.runGraph(trace, images.dims[0] ?? 1, {
       image: images,
-      prefix_ids: prompt.prefixIds,
-      suffix_ids: prompt.suffixIds,
+      ...rows.verifierFeeds(),
     });
     return scoresOf(this.output(outputs, "scores"));
   }

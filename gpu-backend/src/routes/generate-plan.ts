@@ -11,6 +11,7 @@ import {
 } from "@tinyscale/shared";
 import type { Admission } from "../admission/admission-queue.js";
 import { type BackendState, nativeSize } from "../backend-state.js";
+import { untrainedModes } from "../onnx/graph-contract.js";
 
 export interface PlannedJob extends Admission {
   plannedMs: number | null;
@@ -46,9 +47,13 @@ export function planJob(
   }
   const verifier = request.verifier;
   if (!state.modes.includes(verifier)) {
+    // an untrained verifier would rank candidates at random while claiming to score them
+    const why = untrainedModes(state.manifest).includes(verifier)
+      ? ": this bundle has no trained weights for it"
+      : "";
     throw new TinyscaleError(
-      "invalid_request",
-      `verifier "${verifier}" is not available on model ${state.manifest.bundle_id} (available: ${state.modes.join(", ")})`,
+      "unsupported_verifier",
+      `verifier "${verifier}" is not available on model ${state.manifest.bundle_id}${why} (available: ${state.modes.join(", ")})`,
     );
   }
   let n: number;
@@ -58,7 +63,13 @@ export function planJob(
     if (n > state.maxN)
       throw new TinyscaleError("invalid_request", `n ${n} is above this backend's max_n ${state.maxN}`);
   } else {
-    const plan = planCandidates(profile, { budget_ms: request.budget_ms ?? 0, verifier, max_n: state.maxN });
+    // The cap: what the budget buys on this backend idle, the caller's (or the edge's) max_n at most.
+    // The batching scheduler may run fewer under load; the legacy one runs exactly this many.
+    const plan = planCandidates(profile, {
+      budget_ms: request.budget_ms ?? 0,
+      verifier,
+      max_n: Math.min(state.maxN, request.max_n ?? state.maxN),
+    });
     n = plan.n;
     plannedMs = plan.predicted_ms;
   }
@@ -71,6 +82,7 @@ export function planJob(
       prompt: request.prompt,
       verifier,
       n,
+      exact: request.n !== undefined,
       seed: request.seed ?? randomSeed(),
       maxBatch: state.maxBatch,
       outputFormat: request.output_format,

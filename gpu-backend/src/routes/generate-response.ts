@@ -1,7 +1,7 @@
 // A worker's result → the public GenerateResponse (contracts §2): b64 JSON body, or raw image bytes with
 // the same object minus the image data in X-Tinyscale-Metadata. Credits = shared creditsFor(candidates run).
 
-import { creditsFor, type GenerateMetadata, type GenerateResponse } from "@tinyscale/shared";
+import { creditsFor, type GenerateMetadata, type GenerateResponse, roundMs } from "@tinyscale/shared";
 import type { GenerationResult } from "../pipeline/types.js";
 
 export interface ResponseContext {
@@ -13,13 +13,9 @@ export interface ResponseContext {
   totalMs: number;
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
-
 export function buildMetadata(result: GenerationResult, ctx: ResponseContext): GenerateMetadata {
   const timings: Record<string, number> = {};
-  for (const [key, ms] of Object.entries(result.timings)) timings[key] = round(ms);
+  for (const [key, ms] of Object.entries(result.timings)) timings[key] = roundMs(ms);
   return {
     id: ctx.requestId,
     created: Math.floor(Date.now() / 1000),
@@ -33,15 +29,17 @@ export function buildMetadata(result: GenerationResult, ctx: ResponseContext): G
     candidates: result.candidates,
     n: result.nRun,
     n_requested: ctx.nRequested,
-    planned_ms: ctx.plannedMs === null ? null : round(ctx.plannedMs),
+    // Fewer than planned: the deadline, shared with the other requests on this backend, allowed no more.
+    load_limited: result.nRun < ctx.nRequested,
+    planned_ms: ctx.plannedMs === null ? null : roundMs(ctx.plannedMs),
     timings: {
-      queue_ms: round(ctx.queueMs),
+      queue_ms: roundMs(ctx.queueMs),
       text_encode_ms: timings.text_encode_ms ?? 0,
       propose_ms: timings.propose_ms ?? 0,
       finish_ms: timings.finish_ms ?? 0,
       encode_ms: timings.encode_ms ?? 0,
       ...timings,
-      total_ms: round(ctx.totalMs),
+      total_ms: roundMs(ctx.totalMs),
     },
     usage: { credits: creditsFor(result.nRun) },
   };

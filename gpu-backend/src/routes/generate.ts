@@ -2,9 +2,17 @@
 // job, admit it to a worker, and answer with the image and every candidate's score.
 
 import { createHash } from "node:crypto";
-import { DEADLINE_HEADER, GenerateRequestSchema, METADATA_HEADER, TinyscaleError } from "@tinyscale/shared";
+import {
+  DEADLINE_HEADER,
+  GenerateRequestSchema,
+  generateRoute,
+  honoPath,
+  METADATA_HEADER,
+  parseRequestBody,
+  type TinyscaleError,
+} from "@tinyscale/shared";
 import type { Hono } from "hono";
-import type { AdmissionQueue } from "../admission/admission-queue.js";
+import type { Scheduler } from "../admission/scheduler.js";
 import type { Authenticator } from "../auth/authenticate.js";
 import type { BackendState } from "../backend-state.js";
 import type { AppEnv } from "../http/app-env.js";
@@ -17,30 +25,16 @@ import { buildJsonResponse, buildMetadata } from "./generate-response.js";
 
 export interface GenerateDeps {
   state: BackendState;
-  admission: AdmissionQueue;
+  admission: Scheduler;
   authenticate: Authenticator;
   metrics: BackendMetrics;
   logger: Logger;
   bodyLimitBytes: number;
 }
 
-function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch (error) {
-    throw new TinyscaleError("invalid_json", `request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message))
-    .join("; ");
-}
-
 export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
   const { state, admission, metrics } = deps;
-  app.post("/v1/generate", async (c) => {
+  app.on(generateRoute.method, honoPath(generateRoute), async (c) => {
     const arrival = Date.now();
     const requestId = c.get("requestId");
     const log = deps.logger.child({ request_id: requestId });
@@ -57,9 +51,7 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
       headers: c.req.raw.headers,
       body,
     });
-    const parsed = GenerateRequestSchema.safeParse(parseJson(body));
-    if (!parsed.success) throw new TinyscaleError("invalid_request", describeIssues(parsed.error.issues));
-    const request = parsed.data;
+    const request = parseRequestBody(GenerateRequestSchema, body);
     const planned = planJob(request, state, requestId, arrival, c.req.header(DEADLINE_HEADER));
     const hash = createHash("sha256").update(request.prompt).digest("hex");
     log.info("generate admitted", {
@@ -70,7 +62,7 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
       deadline_ms: planned.job.deadlineMs,
     });
     log.debug("generate prompt", { prompt: request.prompt });
-    let outcome: Awaited<ReturnType<AdmissionQueue["submit"]>>;
+    let outcome: Awaited<ReturnType<Scheduler["submit"]>>;
     try {
       outcome = await admission.submit({ ...planned, signal: c.req.raw.signal });
     } catch (error) {
@@ -106,5 +98,4 @@ export function registerGenerate(app: Hono<AppEnv>, deps: GenerateDeps): void {
     }
     return c.json(buildJsonResponse(result, ctx));
   });
-  app.all("/v1/generate", (c) => errorResponse(c, "method_not_allowed", "use POST /v1/generate"));
 }

@@ -1,8 +1,17 @@
 // Probes and metrics: GET /healthz (the process answers), GET /readyz (bundle loaded, warm, profiled, not
 // draining), GET /metrics (Prometheus text).
 
+import {
+  type Health,
+  healthzRoute,
+  honoPath,
+  metricsRoute,
+  type Readiness,
+  readyzRoute,
+  roundMs,
+} from "@tinyscale/shared";
 import type { Hono } from "hono";
-import type { AdmissionQueue } from "../admission/admission-queue.js";
+import type { Scheduler } from "../admission/scheduler.js";
 import type { BackendState } from "../backend-state.js";
 import type { AppEnv } from "../http/app-env.js";
 import type { BackendMetrics } from "../metrics/metrics.js";
@@ -10,16 +19,25 @@ import type { BackendMetrics } from "../metrics/metrics.js";
 export function registerHealth(
   app: Hono<AppEnv>,
   state: BackendState,
-  admission: AdmissionQueue,
+  admission: Scheduler,
   metrics: BackendMetrics,
 ) {
-  // The edge ranks backends by queue_depth + in_flight from here (edge/src/backends/backend-status.ts).
-  app.get("/healthz", (c) =>
-    c.json({ status: "ok", phase: state.phase, queue_depth: admission.depth, in_flight: admission.inFlight }),
-  );
-  app.get("/readyz", (c) => {
+  // The edge ranks backends by estimated_wait_ms (then queue_depth + in_flight) from here, and plans what a
+  // budget buys now from it (edge/src/backends/backend-status.ts).
+  app.on(healthzRoute.method, honoPath(healthzRoute), (c) => {
+    const body: Health = {
+      status: "ok",
+      phase: state.phase,
+      queue_depth: admission.depth,
+      in_flight: admission.inFlight,
+      estimated_wait_ms: roundMs(admission.estimatedWaitMs()),
+      scheduler: admission.name,
+    };
+    return c.json(body);
+  });
+  app.on(readyzRoute.method, honoPath(readyzRoute), (c) => {
     const ready = state.phase === "ready";
-    const body = {
+    const body: Readiness = {
       ready,
       phase: state.phase,
       model: state.manifest.bundle_id,
@@ -28,7 +46,7 @@ export function registerHealth(
     };
     return c.json(body, ready ? 200 : 503);
   });
-  app.get("/metrics", async (c) => {
+  app.on(metricsRoute.method, honoPath(metricsRoute), async (c) => {
     metrics.queueDepth.set(admission.depth);
     metrics.inFlight.set(admission.inFlight);
     return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });

@@ -2,6 +2,7 @@
 // image bytes travel as a transferred ArrayBuffer.
 
 import type { ErrorCode } from "@tinyscale/shared";
+import type { SchedulerName } from "../admission/scheduler.js";
 import type { LogLevel } from "../log/logger.js";
 import type { Manifest } from "../onnx/manifest.js";
 import type { SessionConfig } from "../onnx/session.js";
@@ -14,6 +15,10 @@ export interface WorkerInit {
   textCacheSize: number;
   logLevel: LogLevel;
   workerIndex: number;
+  /** Largest candidate batch per graph run (the batcher fills batches up to it). */
+  maxBatch: number;
+  /** batched: jobs run together, N decided step by step; legacy: one whole job at a time. */
+  scheduler: SchedulerName;
 }
 
 export type ToWorker =

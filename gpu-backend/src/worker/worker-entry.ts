@@ -9,6 +9,9 @@ import type { ProfileStages } from "../pipeline/batch-schedule.js";
 import { measureProfile } from "../pipeline/measure-profile.js";
 import { buildPipeline, type Pipeline } from "../pipeline/pipeline.js";
 import { runGeneration } from "../pipeline/run-generation.js";
+import type { GenerationResult } from "../pipeline/types.js";
+import { ContinuousBatcher } from "../scheduler/continuous-batcher.js";
+import { CostModel } from "../scheduler/cost-model.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol.js";
 
 if (!parentPort) throw new Error("worker-entry.js must run as a worker thread");
@@ -25,6 +28,19 @@ const cancelled = new Set<number>();
 // Jobs run one at a time: the pool never sends a second before the first answers, and the queue here
 // makes that hold even if it did (onnxruntime sessions are not re-entrant across awaits we interleave).
 let chain: Promise<void> = Promise.resolve();
+/** The batching scheduler's step loop (absent with the legacy scheduler). */
+let batcher: ContinuousBatcher | undefined;
+
+function sendResult(jobId: number, result: GenerationResult): void {
+  const bytes = result.image.slice(); // own buffer, so it can be transferred without copying again
+  send({ type: "result", jobId, result: { ...result, image: bytes } }, [bytes.buffer as ArrayBuffer]);
+}
+
+function sendFailure(jobId: number, requestId: string, error: unknown): void {
+  const code = error instanceof TinyscaleError ? error.code : "internal_error";
+  log.child({ request_id: requestId }).error("generation failed", { error });
+  send({ type: "failed", jobId, code, message: (error as Error).message });
+}
 
 async function handle(
   message: Exclude<ToWorker, { type: "crash" | "cancel" }>,
@@ -39,21 +55,15 @@ async function handle(
       send({ type: "measure_failed", message: (error as Error).message });
     }
   } else {
-    const jobLog = log.child({ request_id: message.job.requestId });
     running = message.jobId;
     try {
       const result = await runGeneration(ready, message.job, {
         stages,
         isCancelled: () => cancelled.has(message.jobId),
       });
-      const bytes = result.image.slice(); // own buffer, so it can be transferred without copying again
-      send({ type: "result", jobId: message.jobId, result: { ...result, image: bytes } }, [
-        bytes.buffer as ArrayBuffer,
-      ]);
+      sendResult(message.jobId, result);
     } catch (error) {
-      const code = error instanceof TinyscaleError ? error.code : "internal_error";
-      jobLog.error("generation failed", { error });
-      send({ type: "failed", jobId: message.jobId, code, message: (error as Error).message });
+      sendFailure(message.jobId, message.job.requestId, error);
     } finally {
       running = undefined;
       cancelled.delete(message.jobId);
@@ -71,7 +81,37 @@ async function start(): Promise<void> {
     return;
   }
   const ready = pipeline;
+  if (init.scheduler === "batched") {
+    batcher = new ContinuousBatcher(
+      ready,
+      () => new CostModel(stages, init.maxBatch),
+      (jobId) => ({ stages, isCancelled: () => cancelled.has(jobId) }),
+      (job, error) => sendFailure(job.id, job.job.requestId, error),
+    );
+  }
   port.on("message", (message: ToWorker) => {
+    if (message.type === "generate" && batcher) {
+      // Not queued behind other jobs: the batcher runs them together.
+      const { jobId, job } = message;
+      batcher.add({
+        id: jobId,
+        job,
+        resolve: (result) => {
+          cancelled.delete(jobId);
+          sendResult(jobId, result);
+        },
+        reject: (error) => {
+          cancelled.delete(jobId);
+          sendFailure(jobId, job.requestId, error);
+        },
+      });
+      return;
+    }
+    if (message.type === "cancel" && batcher) {
+      cancelled.add(message.jobId);
+      batcher.cancel(message.jobId);
+      return;
+    }
     if (message.type === "cancel") {
       // Not queued behind the running job: it is read between that job's graph runs.
       if (message.jobId === running) cancelled.add(message.jobId);

@@ -60,6 +60,11 @@ export class WorkerHost {
     });
   }
 
+  /** Jobs this worker holds now (the batching scheduler gives a worker many at once). */
+  get load(): number {
+    return this.jobs.size;
+  }
+
   get busy(): boolean {
     return this.jobs.size > 0 || this.measuring !== undefined;
   }

@@ -119,6 +119,22 @@ export class WorkerPool {
     }
   }
 
+  /** Hands a job to the live worker holding the fewest jobs; that worker batches it with its others. */
+  async dispatch(job: GenerationJob, signal?: AbortSignal): Promise<GenerationResult> {
+    if (this.closed) throw new TinyscaleError("overloaded", "backend is stopping", { retryAfterSeconds: 1 });
+    const live = this.hosts.filter((h): h is WorkerHost => h !== undefined);
+    const host = live.reduce<WorkerHost | undefined>(
+      (best, h) => (!best || h.load < best.load ? h : best),
+      undefined,
+    );
+    if (!host) {
+      throw new TinyscaleError("overloaded", "no inference worker is running; retry shortly", {
+        retryAfterSeconds: 1,
+      });
+    }
+    return host.generate(job, signal);
+  }
+
   /** Measures the latency profile on one worker and hands it to every worker (and future replacements). */
   async measureProfile(maxBatch: number, runs: number): Promise<ProfileStages> {
     const stages = await this.takeIdle().measure(maxBatch, runs);

@@ -12,9 +12,9 @@ export const JITTER_FRACTION = 0.25;
 
 /**
  * Whether a response status deserves another attempt.
- * - 408/409/429/5xx are transient: the request timed out, the same Idempotency-Key is still in flight
- *   (409 `idempotency_in_flight`: the replay will carry the stored result), a limit refills, or the
- *   backend was busy or failed.
+ * - 408/429/5xx are transient: the request timed out, a limit refills, or the backend was busy or failed.
+ * - A 409 is transient only as `idempotency_in_flight` (the replay will carry the stored result); a
+ *   `revoked_key_immutable` 409 stays so.
  * - A 429 whose code is `quota_exceeded` is not: the credits come back at the period's end, not in seconds.
  * - Every other 4xx is the caller's mistake; sending it again gives the same answer.
  * - The server may decide for us with `x-should-retry: true|false` (the openai-node convention).
@@ -24,7 +24,8 @@ export function isRetryableStatus(status: number, code: string | null, headers: 
   if (forced === "true") return true;
   if (forced === "false") return false;
   if (status === 429) return code !== "quota_exceeded";
-  return status === 408 || status === 409 || status >= 500;
+  if (status === 409) return code === "idempotency_in_flight";
+  return status === 408 || status >= 500;
 }
 
 /**

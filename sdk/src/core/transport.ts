@@ -1,8 +1,10 @@
 // Sends one logical API call: ky builds and sends each attempt, this loop owns timeouts, aborts and retries
 // (ky's own retry is off: it skips POST and has no Idempotency-Key, and one loop is easier to reason about).
+
 import ky, { type KyInstance } from "ky";
 import { newIdempotencyKey } from "../internal/idempotency-key.js";
 import { sleep as realSleep, type SleepFunction } from "../internal/sleep.js";
+import type { DocumentedRequest } from "./documented-request.js";
 import {
   APIConnectionError,
   type APIError,
@@ -48,12 +50,11 @@ export interface RequestOptions {
   headers?: Record<string, string> | undefined;
 }
 
-export interface RequestSpec {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  path: string;
+/** One call: a method and path the OpenAPI document lists, with its body and accepted media types. */
+export type RequestSpec = DocumentedRequest & {
   body?: unknown;
   accept?: string;
-}
+};
 
 export interface RawResponse {
   status: number;
@@ -71,7 +72,9 @@ export class Transport {
   constructor(config: TransportConfig) {
     this.#config = config;
     this.#ky = ky.create({
-      prefixUrl: config.baseURL,
+      // ky's `prefix` (was `prefixUrl`) joins by string, so a base URL's path (e.g. a proxy's /tinyscale)
+      // stays in front of every call path, as it would not under URL resolution (`baseUrl`).
+      prefix: config.baseURL,
       retry: 0,
       timeout: false,
       throwHttpErrors: false,
@@ -127,7 +130,7 @@ export class Transport {
     };
     if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
     try {
-      const response = await this.#ky(spec.path.replace(/^\//, ""), {
+      const response = await this.#ky(spec.path, {
         method: spec.method,
         headers,
         signal,
@@ -143,7 +146,9 @@ export class Transport {
           requestId: response.headers.get("x-request-id"),
         },
       };
-    } catch (cause) {
+    } catch (thrown) {
+      // ky 2 wraps fetch's own failure in a NetworkError; callers get fetch's error as the cause, as before.
+      const cause = thrown instanceof Error && thrown.name === "NetworkError" ? thrown.cause : thrown;
       if (userSignal?.aborted) return { kind: "error", error: new APIUserAbortError(cause) };
       if (timeoutController.signal.aborted)
         return { kind: "error", error: new APITimeoutError(timeoutMs, cause) };

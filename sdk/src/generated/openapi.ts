@@ -28,7 +28,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Plan a budget: how many candidates fit, with the predicted time. Free. */
+        /** Plan a budget: how many candidates fit, with the predicted time. Charges no credits; like every keyed request it spends one rate-limit token. */
         post: operations["plan"];
         delete?: never;
         options?: never;
@@ -98,11 +98,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a key; its next request is refused */
+        /** Revoke a key: its next request is refused and it can no longer be changed. Revoking again answers the same record with the first `revoked_at`. */
         delete: operations["revokeKey"];
         options?: never;
         head?: never;
-        /** Change a key's name, limits, quota or expiry */
+        /** Change a key's name, limits, quota or expiry; a revoked key cannot be changed (409) */
         patch: operations["updateKey"];
         trace?: never;
     };
@@ -129,6 +129,8 @@ export interface components {
             n: number;
             /** @description Candidates asked for or planned. */
             n_requested: number;
+            /** @description True when other requests' load (sharing the backend within the deadline) allowed fewer candidates than `n_requested`; `n` is what the load allowed. */
+            load_limited: boolean;
             /** @description The planner's prediction when the request had a budget, else null. */
             planned_ms: number | null;
             timings: components["schemas"]["Timings"];
@@ -177,8 +179,8 @@ export interface components {
             };
         };
         /** @enum {string} */
-        ErrorCode: "invalid_request" | "invalid_json" | "budget_too_small" | "unsupported_size" | "missing_api_key" | "invalid_api_key" | "key_expired" | "invalid_signature" | "missing_admin_token" | "invalid_admin_token" | "quota_exceeded" | "key_revoked" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_in_flight" | "payload_too_large" | "idempotency_mismatch" | "rate_limited" | "concurrency_limited" | "internal_error" | "misconfigured" | "backend_error" | "overloaded" | "no_backend" | "deadline_exceeded";
-        /** @description Exactly one of `budget_ms` (the service picks n) or `n`. Unknown fields are rejected. */
+        ErrorCode: "invalid_request" | "invalid_json" | "budget_too_small" | "unsupported_size" | "unsupported_verifier" | "missing_api_key" | "invalid_api_key" | "key_expired" | "invalid_signature" | "missing_admin_token" | "invalid_admin_token" | "quota_exceeded" | "key_revoked" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_in_flight" | "revoked_key_immutable" | "payload_too_large" | "idempotency_mismatch" | "rate_limited" | "concurrency_limited" | "internal_error" | "misconfigured" | "backend_error" | "overloaded" | "no_backend" | "deadline_exceeded";
+        /** @description Exactly one of `budget_ms` (the service picks n, from the budget and the current load) or `n` (run exactly n, or be refused with 503 when the load cannot fit it); with `verifier: none`, n is 1. `max_n` goes with `budget_ms` only. Unknown fields are rejected. */
         GenerateRequest: {
             /**
              * @description What to draw; 1–2000 characters after trimming.
@@ -189,6 +191,8 @@ export interface components {
             budget_ms?: number;
             /** @description Number of candidates to generate and score. */
             n?: number;
+            /** @description With `budget_ms`: the most candidates to run. The service runs as many as the budget and the current load allow, up to this; `n` in the response says how many ran. */
+            max_n?: number;
             /** @description Seed of candidate 0; candidate i uses (seed + i) mod 2^32. Absent: random, and returned. */
             seed?: number;
             /**
@@ -214,7 +218,7 @@ export interface components {
              * @enum {string}
              */
             response_format: "b64_json" | "bytes";
-        };
+        } & (unknown | unknown);
         PlanResponse: {
             /** @description Candidates that fit the budget. */
             n: number;
@@ -225,6 +229,10 @@ export interface components {
             breakdown: components["schemas"]["PlanBreakdown"];
             /** @description The cap that applied to n. */
             max_n: number;
+            /** @description Candidates the budget buys now, after the queue's predicted wait: `n` on an idle backend, fewer under load, 0 when a request would be refused now (503 overloaded). */
+            n_now: number;
+            /** @description Predicted wait before a request sent now would start, from the backend's current queue. */
+            queue_wait_ms: number;
         };
         /** @description Predicted milliseconds per pipeline stage, summed over batches. */
         PlanBreakdown: {
@@ -381,6 +389,7 @@ export interface components {
              */
             revoked_at: string | null;
         };
+        /** @description At least one field to change. */
         UpdateKeyRequest: {
             name?: string;
             /** @description Requests per minute. */
@@ -428,9 +437,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description `GenerateMetadata` as JSON; only with `response_format: bytes`. */
                     "X-Tinyscale-Metadata"?: string;
@@ -443,7 +452,7 @@ export interface operations {
                     "image/jpeg": string;
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -487,7 +496,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still in flight. Codes: `idempotency_in_flight`. */
+            /** @description Conflict with the current state: a request with this Idempotency-Key still in flight, or a revoked key. Codes: `idempotency_in_flight`, `revoked_key_immutable`. */
             409: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -509,7 +518,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Idempotency-Key reused with a different body. Codes: `idempotency_mismatch`. */
+            /** @description Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body. Codes: `budget_too_small`, `unsupported_size`, `unsupported_verifier`, `idempotency_mismatch`. */
             422: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -525,9 +534,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -564,9 +573,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -607,9 +616,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     [name: string]: unknown;
                 };
@@ -617,7 +626,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlanResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -661,14 +670,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body. Codes: `budget_too_small`, `unsupported_size`, `unsupported_verifier`, `idempotency_mismatch`. */
+            422: {
+                headers: {
+                    /** @description The request id, accepted from the caller or generated; on every log line. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Rate, concurrency or quota limit reached. Codes: `rate_limited`, `concurrency_limited`. */
             429: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -705,9 +725,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -733,9 +753,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     [name: string]: unknown;
                 };
@@ -743,7 +763,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -792,9 +812,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -831,9 +851,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     [name: string]: unknown;
                 };
@@ -841,7 +861,7 @@ export interface operations {
                     "application/json": components["schemas"]["ModelsResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -890,9 +910,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -929,9 +949,9 @@ export interface operations {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. */
+                    /** @description IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one "rpm" token; a generation also spends credits. */
                     "RateLimit-Policy"?: string;
-                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`. */
+                    /** @description IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can be used (until the next token; for credits, until the period ends). */
                     RateLimit?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: string;
@@ -963,7 +983,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyListResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -1033,7 +1053,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreateKeyResponse"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -1101,7 +1121,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyRecord"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -1184,7 +1204,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyRecord"];
                 };
             };
-            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`, `budget_too_small`, `unsupported_size`. */
+            /** @description Invalid input. Codes: `invalid_request`, `invalid_json`. */
             400: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
@@ -1208,6 +1228,17 @@ export interface operations {
             };
             /** @description Not found. Codes: `not_found`. */
             404: {
+                headers: {
+                    /** @description The request id, accepted from the caller or generated; on every log line. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the current state: a request with this Idempotency-Key still in flight, or a revoked key. Codes: `idempotency_in_flight`, `revoked_key_immutable`. */
+            409: {
                 headers: {
                     /** @description The request id, accepted from the caller or generated; on every log line. */
                     "X-Request-Id"?: string;

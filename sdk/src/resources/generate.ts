@@ -30,6 +30,8 @@ export interface GenerateResult {
   n: number;
   /** Candidates asked for, or planned from `budget_ms`. */
   nRequested: number;
+  /** True when the backend's load allowed fewer candidates than `nRequested` (then `n` is what it allowed). */
+  loadLimited: boolean;
   /** The planner's predicted milliseconds when the request had a budget, else null. */
   plannedMs: number | null;
   timings: Timings;
@@ -108,6 +110,7 @@ function toResult(body: GenerateMetadata, image: Uint8Array, response: RawRespon
     candidates: body.candidates,
     n: body.n,
     nRequested: body.n_requested,
+    loadLimited: body.load_limited,
     plannedMs: body.planned_ms,
     timings: body.timings,
     usage: body.usage,

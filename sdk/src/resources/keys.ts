@@ -41,6 +41,6 @@ export async function revokeKey(
   return readJson<KeyRecord>(await transport.request({ method: "DELETE", path: keyPath(id) }, options));
 }
 
-function keyPath(id: string): string {
-  return `/admin/keys/${encodeURIComponent(id)}`;
+function keyPath(id: string) {
+  return `/admin/keys/${encodeURIComponent(id)}` as const;
 }

@@ -55,6 +55,8 @@ const PLAN: PlanResponse = {
   network_margin_ms: 50,
   breakdown: { text_encode: 3, propose: 40.5, finish: 15, image_encode: 3 },
   max_n: 64,
+  n_now: 3,
+  queue_wait_ms: 0,
 };
 
 const USAGE: UsageResponse = {
@@ -103,6 +105,7 @@ function sendGenerate(res: ServerResponse, body: unknown, requestId: string): vo
     candidates,
     n,
     n_requested: n,
+    load_limited: false,
     planned_ms: request.n === undefined ? 61.5 : null,
     timings: { queue_ms: 0, text_encode_ms: 2, propose_ms: 20, finish_ms: 9, encode_ms: 1, total_ms: 33 },
     usage: { credits: n + 1 },

@@ -59,7 +59,7 @@ export const updateKeyRoute = createRoute({
   path: "/admin/keys/{id}",
   operationId: "updateKey",
   tags: ["admin"],
-  summary: "Change a key's name, limits, quota or expiry",
+  summary: "Change a key's name, limits, quota or expiry; a revoked key cannot be changed (409)",
   security: adminSecurity,
   request: {
     params: KeyIdParamSchema,
@@ -67,7 +67,7 @@ export const updateKeyRoute = createRoute({
   },
   responses: {
     200: keyRecordResponse("The key after the change."),
-    ...errorResponses([...ADMIN_ERRORS, 404]),
+    ...errorResponses([...ADMIN_ERRORS, 404, 409]),
   },
 });
 
@@ -76,7 +76,9 @@ export const revokeKeyRoute = createRoute({
   path: "/admin/keys/{id}",
   operationId: "revokeKey",
   tags: ["admin"],
-  summary: "Revoke a key; its next request is refused",
+  summary:
+    "Revoke a key: its next request is refused and it can no longer be changed. Revoking again " +
+    "answers the same record with the first `revoked_at`.",
   security: adminSecurity,
   request: { params: KeyIdParamSchema },
   responses: {

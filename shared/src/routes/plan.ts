@@ -9,7 +9,9 @@ export const planRoute = createRoute({
   path: "/v1/plan",
   operationId: "plan",
   tags: ["planning"],
-  summary: "Plan a budget: how many candidates fit, with the predicted time. Free.",
+  summary:
+    "Plan a budget: how many candidates fit, with the predicted time. Charges no credits; like every " +
+    "keyed request it spends one rate-limit token.",
   security: [{ [API_KEY_SECURITY]: [] }],
   request: { body: { required: true, content: { "application/json": { schema: PlanRequestSchema } } } },
   responses: {
@@ -18,6 +20,6 @@ export const planRoute = createRoute({
       headers: RATE_LIMIT_HEADERS,
       content: { "application/json": { schema: PlanResponseSchema } },
     },
-    ...errorResponses([...API_KEY_ERRORS, 502, 503]),
+    ...errorResponses([...API_KEY_ERRORS, 422, 502, 503]),
   },
 });

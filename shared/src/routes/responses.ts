@@ -11,8 +11,14 @@ export const REQUEST_ID_HEADERS = {
 
 export const RATE_LIMIT_HEADERS = {
   ...REQUEST_ID_HEADERS,
-  "RateLimit-Policy": stringHeader('IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`.'),
-  RateLimit: stringHeader('IETF draft form, e.g. `"rpm";r=59;t=1`.'),
+  "RateLimit-Policy": stringHeader(
+    'IETF draft form, e.g. `"rpm";q=60;w=60, "credits";q=1000;w=86400`. Every keyed request spends one ' +
+      '"rpm" token; a generation also spends credits.',
+  ),
+  RateLimit: stringHeader(
+    'IETF draft form, e.g. `"rpm";r=59;t=1`: `r` left, `t` the seconds within which no more than `r` can ' +
+      "be used (until the next token; for credits, until the period ends).",
+  ),
 };
 
 const RETRY_AFTER_HEADERS = {
@@ -26,9 +32,9 @@ const STATUS_TEXT: Record<number, string> = {
   402: "Credits quota exhausted",
   403: "Key revoked or not allowed",
   404: "Not found",
-  409: "A request with this Idempotency-Key is still in flight",
+  409: "Conflict with the current state: a request with this Idempotency-Key still in flight, or a revoked key",
   413: "Body too large",
-  422: "Idempotency-Key reused with a different body",
+  422: "Valid by this document, refused by the deployment: a size its model does not offer, a budget below its minimum, an Idempotency-Key reused with a different body",
   429: "Rate, concurrency or quota limit reached",
   500: "Internal error",
   502: "The backend failed",

@@ -1,5 +1,5 @@
 // The OpenAPI security schemes: API keys for /v1, a separate admin token for /admin, and the backend's
-// direct bearer token. Register them on any registry that documents the routes (see openapi.ts).
+// direct bearer token. A document registers those its routes use (see openapi.ts).
 import type { OpenAPIHono } from "@hono/zod-openapi";
 
 export const API_KEY_SECURITY = "ApiKey";
@@ -26,8 +26,21 @@ export const SECURITY_SCHEMES = {
   },
 } as const;
 
-export function registerSecuritySchemes(registry: OpenAPIHono["openAPIRegistry"]): void {
-  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
-    registry.registerComponent("securitySchemes", name, scheme);
+type SchemeName = keyof typeof SECURITY_SCHEMES;
+
+function isSchemeName(name: string): name is SchemeName {
+  return Object.hasOwn(SECURITY_SCHEMES, name);
+}
+
+/** Registers the schemes `routes` use, and only those: a document must not define a scheme it never uses. */
+export function registerSecuritySchemes(
+  registry: OpenAPIHono["openAPIRegistry"],
+  routes: readonly { security?: Record<string, string[]>[] }[],
+): void {
+  const used = new Set(routes.flatMap((route) => (route.security ?? []).flatMap(Object.keys)));
+  for (const name of Object.keys(SECURITY_SCHEMES)) {
+    if (isSchemeName(name) && used.has(name)) {
+      registry.registerComponent("securitySchemes", name, SECURITY_SCHEMES[name]);
+    }
   }
 }

@@ -68,6 +68,20 @@ describe("GenerateRequestSchema", () => {
     expect(found.some((issue) => issue.path === path && message.test(issue.message))).toBe(true);
   });
 
+  it("takes max_n as a cap on a budget's candidates, never beside an explicit n", () => {
+    const capped = GenerateRequestSchema.parse({ prompt: "a fox", budget_ms: 400, max_n: 8 });
+    expect(capped.max_n).toBe(8);
+    const withN = GenerateRequestSchema.safeParse({ prompt: "a fox", n: 4, max_n: 8 });
+    expect(withN.success).toBe(false);
+    expect(withN.error?.issues.map((i) => i.path.join("."))).toContain("max_n");
+    expect(GenerateRequestSchema.safeParse({ prompt: "a fox", budget_ms: 400, max_n: 65 }).success).toBe(
+      false,
+    );
+    expect(GenerateRequestSchema.safeParse({ prompt: "a fox", budget_ms: 400, max_n: 0 }).success).toBe(
+      false,
+    );
+  });
+
   it("allows verifier none with n 1 or with a budget", () => {
     expect(GenerateRequestSchema.safeParse({ prompt: "p", n: 1, verifier: "none" }).success).toBe(true);
     expect(GenerateRequestSchema.safeParse({ prompt: "p", budget_ms: 500, verifier: "none" }).success).toBe(
@@ -93,6 +107,7 @@ const response = {
   ],
   n: 2,
   n_requested: 2,
+  load_limited: false,
   planned_ms: null,
   timings: { queue_ms: 0, text_encode_ms: 3, propose_ms: 15, finish_ms: 12, encode_ms: 2, total_ms: 32 },
   usage: { credits: 3 },

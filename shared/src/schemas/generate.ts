@@ -21,13 +21,23 @@ export const PromptSchema = z
   .trim()
   .min(1, { message: "prompt must not be empty or only whitespace" })
   .max(PROMPT_MAX_CHARS, { message: `prompt must be at most ${PROMPT_MAX_CHARS} characters after trimming` })
-  .openapi({ description: "What to draw; 1–2000 characters after trimming.", example: "a red fox in snow" });
+  .openapi({
+    description: "What to draw; 1–2000 characters after trimming.",
+    example: "a red fox in snow",
+    // Not only whitespace: the trimmed prompt must not be empty.
+    pattern: "\\S",
+  });
 
 export const GenerateRequestSchema = z
   .strictObject({
     prompt: PromptSchema,
     budget_ms: BudgetMsSchema.optional(),
     n: CandidateCountSchema.optional(),
+    max_n: CandidateCountSchema.optional().openapi({
+      description:
+        "With `budget_ms`: the most candidates to run. The service runs as many as the budget and the " +
+        "current load allow, up to this; `n` in the response says how many ran.",
+    }),
     seed: SeedSchema.optional().openapi({
       description: "Seed of candidate 0; candidate i uses (seed + i) mod 2^32. Absent: random, and returned.",
     }),
@@ -50,6 +60,13 @@ export const GenerateRequestSchema = z
           : "send exactly one of budget_ms or n",
       });
     }
+    if (request.max_n !== undefined && request.budget_ms === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["max_n"],
+        message: "max_n caps a budget's candidates: send it with budget_ms (an explicit n is exact)",
+      });
+    }
     if (request.verifier === "none" && request.n !== undefined && request.n !== 1) {
       ctx.addIssue({
         code: "custom",
@@ -59,7 +76,19 @@ export const GenerateRequestSchema = z
     }
   })
   .openapi("GenerateRequest", {
-    description: "Exactly one of `budget_ms` (the service picks n) or `n`. Unknown fields are rejected.",
+    description:
+      "Exactly one of `budget_ms` (the service picks n, from the budget and the current load) or `n` " +
+      "(run exactly n, or be refused with 503 when the load cannot fit it); with `verifier: none`, n is 1. " +
+      "`max_n` goes with `budget_ms` only. Unknown fields are rejected.",
+    // The refinements above, stated in JSON Schema so the document refuses what the server refuses.
+    oneOf: [{ required: ["budget_ms"] }, { required: ["n"] }],
+    // (with oneOf, "max_n beside n" is the one way max_n can lack budget_ms)
+    not: {
+      anyOf: [
+        { required: ["verifier", "n"], properties: { verifier: { enum: ["none"] }, n: { minimum: 2 } } },
+        { required: ["max_n", "n"], properties: { max_n: { minimum: 1 }, n: { minimum: 1 } } },
+      ],
+    },
   });
 /** A request after parsing: defaults filled in, prompt trimmed. */
 export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
@@ -121,6 +150,11 @@ const generateResponseShape = {
   candidates: z.array(CandidateSchema),
   n: z.number().int().min(1).openapi({ description: "Candidates actually generated and scored." }),
   n_requested: z.number().int().min(1).openapi({ description: "Candidates asked for or planned." }),
+  load_limited: z.boolean().openapi({
+    description:
+      "True when other requests' load (sharing the backend within the deadline) allowed fewer candidates " +
+      "than `n_requested`; `n` is what the load allowed.",
+  }),
   planned_ms: z
     .number()
     .nullable()

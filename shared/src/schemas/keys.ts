@@ -47,7 +47,7 @@ export const UpdateKeyRequestSchema = z
     expires_at: TimestampSchema.nullable().optional().openapi({ description: "null removes the expiry." }),
   })
   .refine((update) => Object.keys(update).length > 0, { message: "send at least one field to change" })
-  .openapi("UpdateKeyRequest");
+  .openapi("UpdateKeyRequest", { description: "At least one field to change.", minProperties: 1 });
 export type UpdateKeyRequest = z.infer<typeof UpdateKeyRequestSchema>;
 
 export const KeyRecordSchema = z

@@ -29,6 +29,8 @@ describe("PlanRequestSchema", () => {
       network_margin_ms: 20,
       breakdown: { propose: 303 },
       max_n: 64,
+      n_now: 2,
+      queue_wait_ms: 120.4,
     };
     expect(PlanResponseSchema.parse(plan)).toEqual(plan);
   });

@@ -27,6 +27,18 @@ export const PlanResponseSchema = z
     network_margin_ms: z.number().min(0),
     breakdown: PlanBreakdownSchema,
     max_n: z.number().int().min(1).openapi({ description: "The cap that applied to n." }),
+    n_now: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({
+        description:
+          "Candidates the budget buys now, after the queue's predicted wait: `n` on an idle backend, fewer " +
+          "under load, 0 when a request would be refused now (503 overloaded).",
+      }),
+    queue_wait_ms: z.number().min(0).openapi({
+      description: "Predicted wait before a request sent now would start, from the backend's current queue.",
+    }),
   })
   .openapi("PlanResponse");
 export type PlanResponse = z.infer<typeof PlanResponseSchema>;

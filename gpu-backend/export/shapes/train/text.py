@@ -4,6 +4,7 @@ and the verifier's template prefix / suffix around the image tokens."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,12 +12,16 @@ import numpy as np
 import torch
 from tokenizers import Tokenizer
 
-from export.configs import VHS_PREFIX, VHS_SUFFIX
+from export.score_tokens import ScoreTokens, score_tokens
 from export.tokenizer_files import build_text_tokenizer, build_verifier_tokenizer
+from export.verifier_template import DEFAULT_CHAT_TEMPLATE, default_template
 
 from .. import world
 
 CAPTION_END = "<|im_end|>"
+# the verifier prompt the export writes into the bundle for a tokenizer without its own chat template
+VHS_PREFIX = default_template().prefix
+VHS_SUFFIX = default_template().suffix
 
 
 def world_prompts() -> list[str]:
@@ -40,6 +45,7 @@ class Tokenizers:
     verifier: Tokenizer
     yes_id: int
     no_id: int
+    score: ScoreTokens  # the served score head's answer tokens (its yes set)
 
 
 def build_tokenizers(out: Path, text_vocab: int, verifier_vocab: int) -> Tokenizers:
@@ -47,15 +53,23 @@ def build_tokenizers(out: Path, text_vocab: int, verifier_vocab: int) -> Tokeniz
     (out / "tokenizer").mkdir(parents=True, exist_ok=True)
     (out / "verifier").mkdir(parents=True, exist_ok=True)
     build_text_tokenizer(text_vocab, [], out / "tokenizer" / "tokenizer.json", corpus=world_prompts() + [""])
-    ids = build_verifier_tokenizer(verifier_vocab, out / "verifier" / "tokenizer.json", corpus=verifier_corpus())
+    build_verifier_tokenizer(verifier_vocab, out / "verifier" / "tokenizer.json", corpus=verifier_corpus())
+    write_chat_template(out / "verifier")
     return load_tokenizers(out)
+
+
+def write_chat_template(folder: Path) -> None:
+    """tokenizer_config.json with the chat template the verifier was trained under (Qwen2.5's), which the
+    export renders into the bundle's template prefix / suffix, as for a released checkpoint."""
+    config = {"tokenizer_class": "PreTrainedTokenizerFast", "chat_template": DEFAULT_CHAT_TEMPLATE}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
 def load_tokenizers(out: Path) -> Tokenizers:
     verifier = Tokenizer.from_file(str(out / "verifier" / "tokenizer.json"))
     yes = verifier.encode("yes", add_special_tokens=False).ids
     no = verifier.encode("no", add_special_tokens=False).ids
-    return Tokenizers(Tokenizer.from_file(str(out / "tokenizer" / "tokenizer.json")), verifier, yes[0], no[0])
+    return Tokenizers(Tokenizer.from_file(str(out / "tokenizer" / "tokenizer.json")), verifier, yes[0], no[0], score_tokens(verifier))
 
 
 def text_ids(tok: Tokenizer, prompts: list[str], length: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -14,7 +14,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from export.clip_encoder import ClipFeatures
-from export.configs import VHS_PREFIX, VHS_SUFFIX
 from export.verifier import HiddenNormalization, ScoreHead
 
 from .. import world
@@ -23,7 +22,7 @@ from .context import Run
 from .loop import run_budgeted
 from .metrics import verifier_metrics
 from .models import build_clip, build_connector, build_llm
-from .text import caption_ids, prefix_ids, suffix_ids
+from .text import VHS_PREFIX, VHS_SUFFIX, caption_ids, prefix_ids, suffix_ids
 
 KINDS = ("vhs", "clip", "ae")
 STAGES = {"llm_text": 10, "vhs": 20, "clip": 30, "ae": 40}
@@ -39,7 +38,8 @@ class Verifier(nn.Module):
         cfg = run.cfg
         self.kind = kind
         self.llm = llm
-        self.features = ClipFeatures(build_clip(cfg), CLIP_SELECT_LAYER) if kind == "clip" else None
+        # the decoded images are the tower's own input size (64 px), so no resize
+        self.features = ClipFeatures(build_clip(cfg), CLIP_SELECT_LAYER, cfg.clip["image_size"]) if kind == "clip" else None
         in_features = {"vhs": cfg.transformer["num_attention_heads"] * cfg.transformer["attention_head_dim"],
                        "clip": cfg.clip["hidden_size"], "ae": cfg.transformer["out_channels"]}[kind]
         self.connector = build_connector(in_features, cfg)
@@ -188,7 +188,7 @@ def train_verifier(run: Run, kind: str) -> dict:
 def score(run: Run, verifier: Verifier, data: dict) -> torch.Tensor:
     """The served score: P(yes) when 'yes' is the top token, else −P(no)."""
     verifier.eval()
-    head = ScoreHead(run.tokens.yes_id, run.tokens.no_id)
+    head = ScoreHead(run.tokens.score)
     out = [head(verifier.last_logits(data, torch.arange(i, min(i + 128, len(data["label"]))), run.device)).cpu()
            for i in range(0, len(data["label"]), 128)]
     return torch.cat(out)

@@ -1,0 +1,60 @@
+// One load cell's figures: how many answers were 200 inside the budget, latency, N, throughput, and how
+// the others ended (503 with its time to answer, 504, anything else).
+
+import { round } from "../stats/summarize.js";
+import type { LoopResult } from "./closed-loop.js";
+
+/** A 200 counts as inside the budget up to this much late (the network between client and service). */
+export const BUDGET_TOLERANCE_MS = 20;
+/** A 503 counts as a fast refusal when answered within this. */
+export const FAST_REFUSAL_MS = 50;
+
+export interface CellStats {
+  requests: number;
+  ok: number;
+  /** Share of all requests answered 200 within budget + tolerance. */
+  ok_inside_share: number;
+  /** Share of all requests answered inside the budget: a 200 in time or a fast 503. */
+  answered_inside_share: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  mean_n: number | null;
+  candidates_per_s: number;
+  refused_503: number;
+  refused_p50_ms: number | null;
+  refused_p99_ms: number | null;
+  timed_out_504: number;
+  other: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
+}
+
+export function cellStats(loop: LoopResult, budgetMs: number): CellStats {
+  const { answers } = loop;
+  const oks = answers.filter((a) => a.status === 200);
+  const refused = answers.filter((a) => a.status === 503);
+  const okMs = oks.map((a) => a.ms).sort((a, b) => a - b);
+  const refusedMs = refused.map((a) => a.ms).sort((a, b) => a - b);
+  const inside = oks.filter((a) => a.ms <= budgetMs + BUDGET_TOLERANCE_MS).length;
+  const fastRefusals = refused.filter((a) => a.ms <= FAST_REFUSAL_MS).length;
+  const candidates = oks.reduce((sum, a) => sum + (a.n ?? 0), 0);
+  const total = Math.max(1, answers.length);
+  return {
+    requests: answers.length,
+    ok: oks.length,
+    ok_inside_share: round(inside / total, 4),
+    answered_inside_share: round((inside + fastRefusals) / total, 4),
+    p50_ms: percentile(okMs, 0.5),
+    p99_ms: percentile(okMs, 0.99),
+    mean_n: oks.length > 0 ? round(candidates / oks.length) : null,
+    candidates_per_s: round(candidates / loop.elapsedS),
+    refused_503: refused.length,
+    refused_p50_ms: percentile(refusedMs, 0.5),
+    refused_p99_ms: percentile(refusedMs, 0.99),
+    timed_out_504: answers.filter((a) => a.status === 504).length,
+    other: answers.length - oks.length - refused.length - answers.filter((a) => a.status === 504).length,
+  };
+}

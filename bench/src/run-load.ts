@@ -1,0 +1,55 @@
+// `npm run bench:load` (also a section of `npm run bench`): the load bench alone. Writes
+// bench/results/load.json, prints the targets, and replaces the load section of bench/results/SUMMARY.md.
+//   --quick         1.5 s per cell, concurrency 1, 16, 64, budget 400 ms only (a smoke run)
+//   --seconds <s>   seconds per cell (default 4)
+//   --out <dir>     write there instead of bench/results
+
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { REPO_ROOT } from "./bundle/repo-paths.js";
+import { benchLoad, LOAD_CONCURRENCY } from "./load/bench-load.js";
+import { loadSection, replaceLoadSection } from "./load/load-report.js";
+import { loadTargets } from "./load/load-targets.js";
+import { evaluateTarget, targetLine } from "./report/targets.js";
+import { RESULTS_DIR, writeJson } from "./report/write-json.js";
+import { log } from "./run/clock.js";
+import { machineDescription } from "./run/machine.js";
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes("--quick");
+  const at = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const outDir = at("--out") ?? RESULTS_DIR;
+  process.chdir(REPO_ROOT); // workerd resolves the edge's script from the cwd
+  const result = await benchLoad({
+    cellSeconds: Number(at("--seconds") ?? (quick ? 1.5 : 4)),
+    concurrency: quick ? [1, 16, 64] : LOAD_CONCURRENCY,
+    budgets: quick ? ["400"] : ["400", "2x"],
+  });
+  const targets = loadTargets(result).map(evaluateTarget);
+  const lines = targets.map(targetLine);
+  for (const line of lines) process.stdout.write(`${line}\n`);
+  const generatedAt = new Date().toISOString();
+  await writeJson(
+    "load.json",
+    { generated_at: generatedAt, machine: machineDescription(), ...result, targets },
+    outDir,
+  );
+  const summaryPath = join(outDir, "SUMMARY.md");
+  const summary = await readFile(summaryPath, "utf8").catch(() => "# tinyscale benchmarks\n");
+  await writeFile(summaryPath, replaceLoadSection(summary, loadSection(result, lines, generatedAt)));
+  log(`wrote ${join(outDir, "load.json")} and the load section of ${summaryPath}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `load bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,22 @@
+// What the HTTP layer needs of a scheduler, whichever runs: the batching one (default) or the legacy FIFO
+// of whole requests (TINYSCALE_SCHEDULER=legacy, kept to compare the two under load).
+
+import type { GenerationResult } from "../pipeline/types.js";
+import type { Admission, JobRunner } from "./admission-queue.js";
+
+export type SchedulerName = "batched" | "legacy";
+
+export interface Scheduler {
+  readonly name: SchedulerName;
+  /** Requests admitted but not yet running (legacy) or beyond one batch per worker (batched). */
+  readonly depth: number;
+  /** Requests admitted and not answered yet, running or not. */
+  readonly inFlight: number;
+  /** Predicted ms before a newly admitted one-candidate request would have its candidate. */
+  estimatedWaitMs(): number;
+  submit(admission: Admission): Promise<{ result: GenerationResult; queueMs: number }>;
+  attach(runner: JobRunner): void;
+  capacityChanged(): void;
+  abort(error: Error): void;
+  drain(): Promise<void>;
+}

@@ -1,0 +1,78 @@
+// What a vhs request costs the worker it shares with others, from the measured profile: a graph batch of B
+// rows costs propose(B) whoever's rows they are, so a request's share of a full batch is propose(B)/B; its
+// finishing (winner → pixels) is shared the same way; its text encoding and image encoding are its own.
+// Without a profile every cost is 0: nothing is refused or cut, as before measuring.
+
+import { stageMs } from "@tinyscale/shared";
+import type { ProfileStages } from "../pipeline/batch-schedule.js";
+
+/** Kept back from a deadline for what no profile measures (HTTP, JSON, thread hops). */
+export const DEADLINE_SLACK_MS = 8;
+
+export class CostModel {
+  constructor(
+    private readonly stages: ProfileStages | undefined,
+    readonly maxBatch: number,
+    /** How much slower graphs run now than when profiled (others share the machine); 1 = as profiled. */
+    readonly slowdown = 1,
+  ) {}
+
+  get measured(): boolean {
+    return this.stages !== undefined;
+  }
+
+  private stage(name: string, batch: number): number {
+    const timings = this.stages?.[name];
+    return timings && batch > 0 ? stageMs(timings, batch) * this.slowdown : 0;
+  }
+
+  /** The same model at another slowdown. */
+  withSlowdown(slowdown: number): CostModel {
+    return new CostModel(this.stages, this.maxBatch, slowdown);
+  }
+
+  /**
+   * Winners finished per graph run: the smallest batch whose per-row cost is within 10 % of the best.
+   * A finish batch answers its requests together, so a bigger one only adds latency where rows cost the same.
+   */
+  get finishChunk(): number {
+    let best = Number.POSITIVE_INFINITY;
+    for (let b = 1; b <= this.maxBatch; b++) best = Math.min(best, this.finishMs(b) / b);
+    for (let b = 1; b <= this.maxBatch; b++) if (this.finishMs(b) / b <= best * 1.1) return b;
+    return this.maxBatch;
+  }
+
+  /** One propose graph run over `rows` rows. */
+  proposeMs(rows: number): number {
+    return this.stage("propose", rows);
+  }
+
+  /** One finish graph run over `rows` winners. */
+  finishMs(rows: number): number {
+    return this.stage("finish", rows);
+  }
+
+  /** A candidate's share of a full propose batch. */
+  get proposeRowMs(): number {
+    return this.proposeMs(this.maxBatch) / this.maxBatch;
+  }
+
+  /** A request's own work besides its candidates: its share of a full finish batch, image and text encoding. */
+  get requestMs(): number {
+    return (
+      this.finishMs(this.maxBatch) / this.maxBatch +
+      this.stage("image_encode", 1) +
+      this.stage("text_encode", 1)
+    );
+  }
+
+  /** The least a request of `candidates` rows costs when batched with others. */
+  sharedMs(candidates: number): number {
+    return candidates * this.proposeRowMs + this.requestMs;
+  }
+
+  /** A step's fixed latency: the batch that may be running when a request arrives. */
+  get stepMs(): number {
+    return this.proposeMs(this.maxBatch);
+  }
+}
