@@ -8,10 +8,8 @@ import { fileURLToPath } from "node:url";
 import { type LocalEdge, startLocalEdge } from "@tinyscale/edge";
 import { type RunningBackend, startBackend } from "@tinyscale/gpu-backend";
 import sharp from "sharp";
+import { Tinyscale, TinyscaleAdmin } from "tinyscale";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TinyscaleAdmin } from "../../sdk/src/admin.js";
-import { Tinyscale } from "../../sdk/src/client.js";
-import { readPngSize } from "../../sdk/test/helpers/png.js";
 import { judge } from "../src/shapes/shapeeval.js";
 import { WORLD } from "../src/shapes/world.js";
 
@@ -71,7 +69,8 @@ describe.skipIf(!present)(`the shapes bundle served through edge and SDK (${BUND
     const prompt = WORLD.demoPrompts[5] as string;
     const result = await client.generate({ prompt, n: 4, seed: 1234 });
     expect(result.mimeType).toBe("image/png");
-    expect(readPngSize(result.image)).toEqual({ width: WORLD.imageSize, height: WORLD.imageSize });
+    const { width, height } = await sharp(result.image).metadata();
+    expect({ width, height }).toEqual({ width: WORLD.imageSize, height: WORLD.imageSize });
     expect(result.candidates.map((c) => c.seed)).toEqual([1234, 1235, 1236, 1237]);
     for (const c of result.candidates) {
       expect(Math.abs(c.score)).toBeLessThanOrEqual(1);
