@@ -49,9 +49,11 @@ def test_checkpoints_load_strictly_through_the_export_tool(smoke_run):
     assert mods.upstream.trained == dict.fromkeys(("generator", "text_encoder", "vhs_verifier", "clip_verifier", "ae_verifier"), True)
     # each baseline has its own language model, not the VHS verifier's
     assert mods.upstream.clip_llm is not mods.upstream.llm and mods.upstream.ae_llm is not mods.upstream.llm
+    example = mods.example("propose", batch=3)
+    groups = example["group_mask"].shape[0]  # the example's rows belong to two requests
     with torch.no_grad():
-        scores, winner, hidden = mods.graphs["propose"](**mods.example("propose", batch=3))
-    assert scores.shape == (3,) and hidden.shape == (1, 64, 128)
+        scores, winner, hidden = mods.graphs["propose"](**example)
+    assert scores.shape == (3,) and winner.shape == (groups,) and hidden.shape == (groups, 64, 128)
     assert torch.isfinite(scores).all()
 
 
