@@ -29,6 +29,11 @@ SEED_BASE = 3_000_000  # request seeds s = SEED_BASE + 64·k: candidates of two 
 SEED_STRIDE = 64
 
 
+# a budget the backend cannot meet: too small for one candidate, refused at once by the load-aware
+# scheduler (overloaded: the work would end past the deadline), or missed while running
+REFUSALS = ("budget_too_small", "overloaded", "deadline_exceeded")
+
+
 def heldout_set(per_task: int) -> list[world.PromptSpec]:
     """per_task prompts of every task from the held-out split, cycling through its distinct prompts."""
     out: list[world.PromptSpec] = []
@@ -108,7 +113,7 @@ def run_budgets(backend: Backend, prompts: list[world.PromptSpec], budgets: list
                     g: Generation | None = backend.generate(spec.text, seed, mode, budget_ms=budget)
                 except BackendError as e:
                     # the mode cannot answer within this budget (planned or at run time): a miss
-                    if e.code not in ("budget_too_small", "deadline_exceeded"):
+                    if e.code not in REFUSALS:
                         raise
                     g, refused = None, e.code
                 else:
@@ -206,7 +211,7 @@ def smallest_budget(backend: Backend, prompt: str, mode: str, lo: int = 50, hi: 
             backend.generate(prompt, 1, mode, budget_ms=budget)
             return True
         except BackendError as e:
-            if e.code in ("budget_too_small", "deadline_exceeded"):
+            if e.code in REFUSALS:
                 return False
             raise
 

@@ -114,8 +114,10 @@ class Backend:
                 break
             except urllib.error.HTTPError as e:
                 err = json.loads(e.read() or b"{}").get("error", {})
-                # 503 overloaded says "try again" (Retry-After); anything else is the caller's to handle
-                if e.code == 503 and attempt < 29:
+                # 503 overloaded on a fixed n says "try again" (Retry-After). On a budget it says the budget
+                # cannot be met now; the evaluation sends one request at a time, so that is a refusal: the
+                # caller's to handle, as is anything else
+                if e.code == 503 and n is not None and attempt < 29:
                     self.retries += 1
                     time.sleep(float(e.headers.get("retry-after") or 1))
                     continue
