@@ -16,7 +16,7 @@ from .generator import make_pairs, train_student, train_teacher
 from .layout import write_weights
 from .metrics import generator_metrics
 from .samples import make_samples
-from .text import build_tokenizers, load_tokenizers
+from .text import build_tokenizers, load_tokenizers, write_chat_template
 from .verifiers import pretrain_llm, train_verifier
 
 
@@ -60,6 +60,7 @@ def train(cfg: TrainConfig, out: Path, device: str = "cpu", until: str | None = 
     report["config"] = cfg.name
     tokens = load_tokenizers(out / "weights") if (out / "weights" / "verifier" / "tokenizer.json").exists() else \
         build_tokenizers(out / "weights", TEXT_VOCAB, VERIFIER_VOCAB)
+    write_chat_template(out / "weights" / "verifier")  # (also into a run begun before the export read it)
     run = Run(cfg, out, torch.device(device), tokens, report)
     for name, stage in STAGES:
         if run.finished(name) is None:
