@@ -5,7 +5,10 @@ import { renderTable } from "./table.js";
 
 export interface DemoRow {
   prompt: string;
+  /** The budget the demo chose for this row. */
   budget: number;
+  /** The budget the answer came with: looser than `budget` after the busy machine refused that one. */
+  servedBudget: number;
   result: GenerateResult;
   roundTripMs: number;
   /** The image's file name inside the output folder. */
@@ -18,13 +21,13 @@ const ms = (value: number | undefined | null) =>
 const score = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
 
 export function printRows(rows: DemoRow[], outDir: string): void {
-  const body = rows.map(({ prompt, budget, result, roundTripMs, file }) => {
+  const body = rows.map(({ prompt, budget, servedBudget, result, roundTripMs, file }) => {
     const chosen = result.candidates[result.chosenIndex];
     const scores = result.candidates.map((c) => c.score);
     const t = result.timings;
     return [
       prompt,
-      `${budget}`,
+      servedBudget === budget ? `${budget}` : `${budget}→${servedBudget}`,
       result.n === result.nRequested ? `${result.n}` : `${result.n} of ${result.nRequested}`,
       `#${result.chosenIndex} seed ${chosen?.seed ?? "?"}`,
       chosen ? `${score(chosen.score)} ${chosen.verdict}` : "-",
@@ -54,6 +57,6 @@ export function printRows(rows: DemoRow[], outDir: string): void {
   );
   console.log(
     `\n${table}\n(times in ms; N = candidates scored, "of" the planned N when the deadline cut it short;` +
-      ` chosen = argmax of the verifier's scores)\n`,
+      ` chosen = argmax of the verifier's scores; a→b: budget a was refused by the busy machine, b served)\n`,
   );
 }

@@ -7,10 +7,11 @@ import { TinyscaleAdmin } from "tinyscale";
 import { startBackend } from "./backend-process.js";
 import { freePort } from "./free-port.js";
 import { loadStartLocalEdge } from "./local-edge.js";
+import { servedBundle } from "./served-bundle.js";
 
 export interface StackOptions {
   repoRoot: string;
-  /** Model bundle folder; default the committed tiny bundle. */
+  /** Model bundle folder; default `servedBundle()` (shapes, or tiny while shapes is absent). */
   bundle?: string;
   /** 0 or unset: any free port. */
   edgePort?: number;
@@ -18,6 +19,8 @@ export interface StackOptions {
   /** Folder for the backend's log file. */
   logDir: string;
   keyName: string;
+  /** Limits of the development key; unset fields keep the edge's defaults. */
+  keyLimits?: { credits_quota?: number; rpm?: number; burst?: number };
   /** Where the edge keeps D1 and Durable Object state; unset: in memory, gone on close. */
   persistTo?: string;
 }
@@ -43,7 +46,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const startLocalEdge = await loadStartLocalEdge();
   const backend = await startBackend({
     repoRoot: options.repoRoot,
-    bundle: options.bundle ?? join(options.repoRoot, "gpu-backend", "models", "tiny"),
+    bundle: options.bundle ?? servedBundle(options.repoRoot).dir,
     port: options.backendPort || (await freePort()),
     signingSecret,
     backendToken,
@@ -84,6 +87,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       environment: "test",
       rpm: 600,
       burst: 60,
+      ...options.keyLimits,
     });
     return {
       edgeUrl,

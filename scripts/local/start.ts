@@ -4,6 +4,10 @@ import { join } from "node:path";
 import { portIsFree } from "./free-port.js";
 import { assertBuilt, NotBuiltError } from "./prerequisites.js";
 import { repoRoot } from "./repo-root.js";
+import { servedBundle } from "./served-bundle.js";
+
+// A prompt of the shapes world (GenEval's colour-attribution phrasing), which the default bundle draws.
+const EXAMPLE_PROMPT = "a photo of a red circle and a blue square";
 
 const port = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -30,14 +34,16 @@ async function main(): Promise<void> {
       );
     }
   }
-  console.log("starting the gpu-backend (tiny bundle, CPU) and the edge (workerd) on 127.0.0.1 …");
+  const bundle = servedBundle(repoRoot);
+  if (bundle.note) console.log(`note: ${bundle.note}`);
+  console.log(`starting the gpu-backend (${bundle.name} bundle, CPU) and the edge (workerd) on 127.0.0.1 …`);
   const stack = await startLocalStack({
     repoRoot,
     edgePort: ports.TINYSCALE_EDGE_PORT,
     backendPort: ports.TINYSCALE_BACKEND_PORT,
     logDir: stateDir,
     keyName: "local development",
-    ...(process.env.TINYSCALE_BUNDLE ? { bundle: process.env.TINYSCALE_BUNDLE } : {}),
+    bundle: bundle.dir,
   });
   const file = writeLocalFile(repoRoot, {
     edge_url: stack.edgeUrl,
@@ -49,7 +55,7 @@ async function main(): Promise<void> {
     started_at: new Date().toISOString(),
   });
   const body = JSON.stringify({
-    prompt: "a red fox in the snow",
+    prompt: EXAMPLE_PROMPT,
     budget_ms: 500,
     seed: 42,
     response_format: "bytes",
@@ -63,12 +69,12 @@ async function main(): Promise<void> {
       `  admin token      ${stack.adminToken}`,
       `  written to       ${file}`,
       "",
-      "try it (the image goes to fox.png, its N, scores and timings are in the metadata header):",
+      "try it (the image goes to shapes.png, its N, scores and timings are in the metadata header):",
       `  curl -sS ${stack.edgeUrl}/v1/generate -H 'Authorization: Bearer ${stack.apiKey}' \\`,
       `    -H 'Content-Type: application/json' -d '${body}' \\`,
-      "    -o fox.png -D - | grep -i '^x-tinyscale-metadata'",
+      "    -o shapes.png -D - | grep -i '^x-tinyscale-metadata'",
       "or with the SDK's CLI, which reads .tinyscale/local.json:",
-      '  npx tinyscale generate "a red fox in the snow" --budget 500 --out fox.png',
+      `  npx tinyscale generate "${EXAMPLE_PROMPT}" --budget 500 --out shapes.png`,
       "",
       "Ctrl-C stops everything.",
     ].join("\n"),

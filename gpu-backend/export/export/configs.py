@@ -9,6 +9,7 @@ import copy
 from .bundle_config import BundleConfig
 from .pixart_configs import pixart_real, pixart_tiny
 from .proportional import proportional_config
+from .shapes_config import shapes_config
 
 
 def _tiny() -> BundleConfig:
@@ -132,6 +133,7 @@ _BUILDERS = {
     "proportional": proportional_config,
     "pixart-tiny": _pixart_tiny,
     "pixart-real": pixart_real,
+    "shapes": shapes_config,
 }
 CONFIG_NAMES = tuple(_BUILDERS)
 

@@ -7,7 +7,7 @@ import torch
 from .configs import BundleConfig
 
 # typical token count of the template suffix with a short prompt (the graphs take any suffix_len)
-SUFFIX_LEN = {"tiny": 39, "proportional": 39, "real": 42}
+SUFFIX_LEN = {"tiny": 39, "proportional": 39, "real": 42, "shapes": 40}
 
 
 def graph_signature(cfg: BundleConfig) -> dict[str, tuple[list[tuple[str, str, list]], list[tuple[str, str, list]]]]:

@@ -37,7 +37,7 @@ GRAPH_PARTS = {
     "vae_decode": ("vae",),
     "vhs_verify": ("llm", "vhs_connector"),
     "clip_verify": ("clip", "clip_llm", "clip_connector"),  # the baseline's own LLaVA-Qwen, not the VHS one
-    "ae_verify": ("llm", "ae_connector"),
+    "ae_verify": ("llm", "ae_connector"),  # (over ae_llm instead when a checkpoint brings the baseline's own LLM)
 }
 # (appended parts keep the seeds of the earlier ones: each part's seed is seed + its index)
 PARTS = ("transformer", "vae", "text_encoder", "llm", "clip", "vhs_connector", "clip_connector", "ae_connector", "clip_llm")
@@ -92,7 +92,7 @@ def build_upstream(cfg: BundleConfig, seed: int, device: torch.device | str = "c
 
 def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, tokens: ScoreTokens) -> dict[str, nn.Module]:
     """The contract's graphs over the parts that were built (a graph whose parts are missing is left out)."""
-    for part in PARTS:
+    for part in (*PARTS, "ae_llm"):
         module = getattr(up, part)
         if module is None:
             continue
@@ -104,6 +104,8 @@ def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, tokens: ScoreToken
     vae = family.decode(up.vae) if up.vae is not None else None
     scorer = SplicedScorer(up.llm, tokens) if up.llm is not None else None
     clip_scorer = SplicedScorer(up.clip_llm, tokens) if up.clip_llm is not None else None
+    # the AE baseline scores with its own LLaVA-Qwen when its checkpoint has one, else over the VHS LLM
+    ae_scorer = SplicedScorer(up.ae_llm, tokens) if up.ae_llm is not None else scorer
     norm = HiddenNormalization(up.hidden_mean, up.hidden_var, cfg.tokens)
     vhs = graphs.VhsVerify(norm, up.vhs_connector, scorer) if scorer and up.vhs_connector is not None else None
     makers = {
@@ -115,7 +117,7 @@ def fuse(cfg: BundleConfig, up: Upstream, dtype: torch.dtype, tokens: ScoreToken
         "vae_decode": lambda: graphs.VaeDecodeGraph(vae),
         "vhs_verify": lambda: vhs,
         "clip_verify": lambda: graphs.ClipVerify(ClipFeatures(up.clip, cfg.clip_select_layer, cfg.image_size), up.clip_connector, clip_scorer),
-        "ae_verify": lambda: graphs.AeVerify(up.ae_connector, scorer),
+        "ae_verify": lambda: graphs.AeVerify(up.ae_connector, ae_scorer),
     }
     out = {}
     for name in GRAPH_NAMES:

@@ -47,7 +47,8 @@ class VerifierTokens:
     vocab_size: int
 
 
-def build_verifier_tokenizer(vocab_size: int, path: Path) -> VerifierTokens:
+def build_verifier_tokenizer(vocab_size: int, path: Path, corpus: list[str] | None = None) -> VerifierTokens:
+    """corpus: the texts the merges are learned from (default: GenEval-style prompts in the VHS template)."""
     tok = Tokenizer(models.BPE())
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -59,7 +60,7 @@ def build_verifier_tokenizer(vocab_size: int, path: Path) -> VerifierTokens:
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    tok.train_from_iterator(_corpus([]), trainer)
+    tok.train_from_iterator(corpus if corpus is not None else _corpus([]), trainer)
     ids = {word: tok.encode(word).ids for word in ("yes", "no")}
     for word, word_ids in ids.items():
         if len(word_ids) != 1:
@@ -68,7 +69,7 @@ def build_verifier_tokenizer(vocab_size: int, path: Path) -> VerifierTokens:
     return VerifierTokens(ids["yes"][0], ids["no"][0], tok.get_vocab_size())
 
 
-def build_text_tokenizer(vocab_size: int, chi: list[str], path: Path) -> int:
+def build_text_tokenizer(vocab_size: int, chi: list[str], path: Path, corpus: list[str] | None = None) -> int:
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
@@ -78,7 +79,7 @@ def build_text_tokenizer(vocab_size: int, chi: list[str], path: Path) -> int:
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    tok.train_from_iterator(_corpus(chi), trainer)
+    tok.train_from_iterator(corpus if corpus is not None else _corpus(chi), trainer)
     # Gemma's tokenizer prepends <bos> when add_special_tokens=True (SANA calls it that way)
     tok.post_processor = processors.TemplateProcessing(single="<bos> $A", pair="<bos> $A $B", special_tokens=[("<bos>", 2)])
     tok.save(str(path))

@@ -31,3 +31,5 @@ class Upstream:
     hidden_var: torch.Tensor
     # which parts carry trained weights (manifest `trained`); seeded random parts are False
     trained: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(TRAINED_KEYS, False))
+    # the AE baseline's own LLaVA-Qwen LLM when its checkpoint has one (None: it scores over `llm`)
+    ae_llm: nn.Module | None = None

@@ -27,6 +27,8 @@ LAYOUT = """expected layout of --weights DIR:
                  1024→896, mm_vision_select_layer −2, "patch" features); the CLIP tower from clip/ or from its
                  model.vision_tower.vision_tower.* keys
   clip/          optional: transformers CLIPVisionModel (ViT-L/14@336) for clip_verifier/
+  ae_verifier/   optional: LLaVA-Qwen2 checkpoint of the AE-latent baseline (its own LLM, mm_projector
+                 latent channels→LLM width; no vision tower)
 Parts without a checkpoint stay seeded-random and the manifest marks them untrained (`trained`)."""
 PROJECTOR = "model.mm_projector."
 VISION_TOWER = "model.vision_tower.vision_tower."  # LLaVA's CLIPVisionTower wraps a CLIPVisionModel
@@ -158,16 +160,41 @@ def with_baselines(root: Path, cfg: BundleConfig, transformer, vae, text_encoder
     """A loaded generator + VHS verifier completed with the baselines (any generator family): the CLIP baseline
     from clip_verifier/ and clip/ when present, the AE connector seeded-random; `trained` says which are real."""
     clip, clip_llm, clip_connector = _clip_baseline(root, cfg, llm)
-    torch.manual_seed(0)  # the AE baseline has no released checkpoint: its connector stays random
-    ae_connector = Connector(cfg.latent_channels, llm.config.hidden_size)
-    trained = {"generator": True, "text_encoder": True, "vhs_verifier": True, "clip_verifier": clip_llm is not None, "ae_verifier": False}
+    ae_llm, ae_connector = _ae_baseline(root, cfg, llm)
+    trained = {
+        "generator": True,
+        "text_encoder": True,
+        "vhs_verifier": True,
+        "clip_verifier": clip_llm is not None,
+        "ae_verifier": ae_llm is not None,
+    }
     if clip_llm is None:  # untrained baseline over the VHS LLM: the graph still exports, `trained` says it is not real
         clip_llm = llm
     return Upstream(
         transformer=transformer, vae=vae, text_encoder=text_encoder, llm=llm, clip=clip.eval(),
         vhs_connector=vhs_connector, clip_connector=clip_connector, ae_connector=ae_connector, clip_llm=clip_llm,
-        hidden_mean=mean, hidden_var=var, trained=trained,
+        hidden_mean=mean, hidden_var=var, trained=trained, ae_llm=ae_llm,
     )
+
+
+def _ae_baseline(root: Path, cfg: BundleConfig, vhs_llm: Qwen2ForCausalLM) -> tuple[Qwen2ForCausalLM | None, Connector]:
+    """The AE-latent baseline from ae_verifier/ (its own LLaVA-Qwen over the VAE latent's channels); without
+    it (no released checkpoint upstream) a seeded-random connector over the VHS LLM: (None, connector)."""
+    folder = _folder(root, "ae_verifier", required=False)
+    if folder is None:
+        torch.manual_seed(0)
+        return None, Connector(cfg.latent_channels, vhs_llm.config.hidden_size)
+    ae_llm, connector, tower = _llava_qwen(folder)
+    if tower:
+        raise WeightsError(f"{folder}: unexpected {VISION_TOWER}* keys ({len(tower)}); the AE baseline reads the latent itself")
+    if connector[0].in_features != cfg.latent_channels:
+        raise WeightsError(f"{folder}: mm_projector takes {connector[0].in_features} features, the latent has {cfg.latent_channels} channels")
+    if connector[2].out_features != ae_llm.config.hidden_size:
+        raise WeightsError(f"{folder}: mm_projector gives {connector[2].out_features} features, its LLM takes {ae_llm.config.hidden_size}")
+    if ae_llm.config.vocab_size != vhs_llm.config.vocab_size:
+        raise WeightsError(f"{folder}: vocabulary {ae_llm.config.vocab_size} differs from verifier/'s {vhs_llm.config.vocab_size} (the bundle has one verifier tokenizer)")
+    _same_tokenizer(folder, root / "verifier")
+    return ae_llm, connector
 
 
 def _clip_baseline(root: Path, cfg: BundleConfig, vhs_llm: Qwen2ForCausalLM):

@@ -1,0 +1,1 @@
+"""The shapes world: renderer, prompts and judge (shapeeval); train/ holds the training recipes."""

@@ -1,0 +1,79 @@
+"""Stage: the student's own samples, the verifiers' data. Per sample: prompt, h_ℓ* (VHS input), final latent
+(AE-baseline input), decoded image (CLIP-baseline input, through the served decode), shapeeval's verdict
+(the yes/no label) and a caption of what shapeeval found (connector alignment). Training prompts give the
+training set; held-out prompts × N seeds give the report's evaluation groups. The hidden-state statistics
+(per token, over every training sample) are the normalization the served VHS graph applies."""
+
+from __future__ import annotations
+
+import torch
+from diffusers import AutoencoderDC
+from tqdm import tqdm
+
+from export.decoder import VaeDecode
+
+from .. import shapeeval, world
+from .config import SPLIT_LAYER, TEXT_LENGTH
+from .context import Run
+from .data import load_world
+from .generator import load_teacher
+from .models import OneStep, build_transformer
+from .text import text_ids
+
+STAGE = 6
+BATCH = 128
+
+
+def load_student(run: Run) -> OneStep:
+    transformer = build_transformer(run.cfg)
+    transformer.load_state_dict(torch.load(run.work / "student.pt", map_location="cpu"))
+    return OneStep(transformer, SPLIT_LAYER).to(run.device).eval()
+
+
+def caption(verdict: shapeeval.Verdict) -> str:
+    objs = [world.Obj(d.shape, d.colour, d.x, d.y, float(d.width)) for d in verdict.objects if d.shape]
+    return world.describe(world.Scene(tuple(objs)))
+
+
+@torch.no_grad()
+def generate(run: Run, prompts: list[str], seed_stage: int) -> dict:
+    encoder, _ = load_teacher(run)
+    student = load_student(run)
+    vae = AutoencoderDC.from_pretrained(run.work / "vae").to(run.device).eval()
+    decode = VaeDecode(vae)
+    shape = (run.cfg.transformer["in_channels"], run.cfg.transformer["sample_size"], run.cfg.transformer["sample_size"])
+    out = {"prompts": prompts, "hidden": [], "latent": [], "image": [], "label": [], "caption": []}
+    for i in tqdm(range(0, len(prompts), BATCH), desc="student samples", unit="batch", mininterval=5):
+        chunk = prompts[i : i + BATCH]
+        noise = torch.randn((len(chunk), *shape), generator=run.torch_gen(seed_stage, i)).to(run.device)
+        ids, mask = text_ids(run.tokens.text, chunk, TEXT_LENGTH)
+        embeds, emask = encoder(ids.to(run.device), mask.to(run.device))
+        latent, hidden = student(noise, embeds, emask, keep_hidden=True)
+        images = decode(latent).cpu().numpy()
+        verdicts = [shapeeval.judge(img, p) for img, p in zip(images, chunk)]
+        out["hidden"].append(hidden.cpu().half())
+        out["latent"].append(latent.cpu())
+        out["image"].append(torch.from_numpy(images))
+        out["label"] += [v.correct for v in verdicts]
+        out["caption"] += [caption(v) for v in verdicts]
+    for key in ("hidden", "latent", "image"):
+        out[key] = torch.cat(out[key])
+    out["label"] = torch.tensor(out["label"])
+    return out
+
+
+def make_samples(run: Run) -> dict:
+    cfg = run.cfg
+    _, train_prompts, heldout = load_world(run)
+    g = run.torch_gen(STAGE)
+    pick = torch.randint(len(train_prompts), (cfg.verifier_samples,), generator=g).tolist()
+    train = generate(run, [train_prompts[i] for i in pick], STAGE)
+    hidden = train["hidden"].float()
+    mean, var = hidden.mean(dim=(0, 2)), hidden.var(dim=(0, 2))  # per token: [h·w]
+    torch.save(mean, run.work / f"block_{SPLIT_LAYER}_mean.pt")
+    torch.save(var, run.work / f"block_{SPLIT_LAYER}_variance.pt")
+    torch.save(train, run.work / "samples_train.pt")
+    evaluation = generate(run, [p for p in heldout for _ in range(cfg.candidates_per_prompt)], STAGE + 100)
+    torch.save(evaluation, run.work / "samples_heldout.pt")
+    return {"train_samples": len(train["label"]), "train_positive_share": round(float(train["label"].float().mean()), 4),
+            "heldout_samples": len(evaluation["label"]), "stats_shape": list(mean.shape)}

@@ -1,0 +1,85 @@
+"""The shapes training command at smoke size (a few steps of every stage): it runs from nothing, writes a
+report with every stage, resumes without redoing work, and its checkpoints load strictly through the export
+tool's --weights path into graph modules that run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from export.pipeline import build_modules
+from export.score_tokens import ScoreTokens
+from shapes.train.config import Budget, get_config
+from shapes.train.loop import run_budgeted
+from shapes.train.metrics import best_of, roc_auc
+from shapes.train.run import STAGE_NAMES, train
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    torch.set_num_threads(1)
+    out = tmp_path_factory.mktemp("shapes-smoke")
+    report = train(get_config("smoke"), out)
+    return out, report
+
+
+def test_smoke_run_reports_every_stage(smoke_run):
+    out, report = smoke_run
+    assert set(STAGE_NAMES) <= set(report)
+    for kind in ("vhs", "clip", "ae"):
+        assert report[kind]["judge"]["steps"] == 3
+        assert set(report[kind]["heldout"]) >= {"auc", "accuracy", "bo2", "bo4"}
+    assert report["samples"]["stats_shape"] == [64]
+    on_disk = json.loads((out / "weights" / "training_report.json").read_text())
+    assert on_disk["autoencoder"]["steps"] == 3
+
+
+def test_rerun_skips_finished_stages(smoke_run):
+    out, report = smoke_run
+    again = train(get_config("smoke"), out)
+    assert again["teacher"] == report["teacher"]
+    assert again["weights"] == report["weights"]
+
+
+def test_checkpoints_load_strictly_through_the_export_tool(smoke_run):
+    out, _ = smoke_run
+    mods = build_modules("shapes", weights=out / "weights", token_ids=ScoreTokens(5, 6, (5,)), graph_names=("propose", "clip_verify", "ae_verify"))
+    assert mods.upstream.trained == dict.fromkeys(("generator", "text_encoder", "vhs_verifier", "clip_verifier", "ae_verifier"), True)
+    # each baseline has its own language model, not the VHS verifier's
+    assert mods.upstream.clip_llm is not mods.upstream.llm and mods.upstream.ae_llm is not mods.upstream.llm
+    example = mods.example("propose", batch=3)
+    groups = example["group_mask"].shape[0]  # the example's rows belong to two requests
+    with torch.no_grad():
+        scores, winner, hidden = mods.graphs["propose"](**example)
+    assert scores.shape == (3,) and winner.shape == (groups,) and hidden.shape == (groups, 64, 128)
+    assert torch.isfinite(scores).all()
+
+
+def test_budgeted_loop_resumes_at_the_step_it_stopped(tmp_path):
+    model = torch.nn.Linear(2, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    seen: list[int] = []
+
+    def step(i: int) -> torch.Tensor:
+        seen.append(i)
+        return model(torch.ones(1, 2)).pow(2).sum()
+
+    state = tmp_path / "state.pt"
+    first = run_budgeted("t", state, {"m": model}, opt, step, Budget(steps=3, minutes=1, batch=1, lr=0.1), 0.0, log_every=1)
+    second = run_budgeted("t", state, {"m": model}, opt, step, Budget(steps=5, minutes=1, batch=1, lr=0.1), 0.0, log_every=1)
+    assert seen == [0, 1, 2, 3, 4]
+    assert (first.steps, second.steps) == (3, 5) and len(second.losses) == 5
+
+
+def test_auc_and_best_of_n():
+    labels = torch.tensor([1, 0, 0, 0, 0, 1, 0, 0])
+    scores = torch.tensor([0.9, 0.1, 0.2, 0.3, 0.4, 0.8, 0.0, 0.5])
+    assert roc_auc(scores, labels) == 1.0
+    assert roc_auc(-scores, labels) == 0.0
+    assert roc_auc(scores, torch.zeros(8)) is None
+    assert best_of(labels, None, group=4, n=1) == 0.5  # Bo1: only the first group's first candidate is right
+    assert best_of(labels, None, group=4, n=4) == 1.0  # oracle Bo4: each group has a right one
+    assert best_of(labels, scores, group=4, n=4) == 1.0  # the top score is the right one in both groups
+    assert best_of(labels, -scores, group=4, n=4) == 0.0
