@@ -35,7 +35,10 @@ def write_weights(run: Run) -> dict:
     encoder, _ = load_teacher(run)
     encoder.model.save_pretrained(w / "text_encoder")
     load_student(run).transformer.save_pretrained(w / "transformer")
-    AutoencoderDC.from_pretrained(run.work / "vae").save_pretrained(w / "vae")
+    vae = AutoencoderDC.from_pretrained(run.work / "vae")
+    # from_pretrained records the run folder it read; the committed weights should not carry that path
+    vae.register_to_config(_name_or_path="vae")
+    vae.save_pretrained(w / "vae")
     for kind, name in LLAVA_FOLDERS.items():
         verifier = load_verifier(run, kind)
         save_llava(w / name, verifier.llm, verifier.connector)
@@ -45,4 +48,5 @@ def write_weights(run: Run) -> dict:
         shutil.copyfile(run.work / f"block_{SPLIT_LAYER}_{kind}.pt", w / "verifier" / f"block_{SPLIT_LAYER}_{kind}.pt")
     (w / "training_config.json").write_text(run.cfg.to_json() + "\n")
     total = sum(f.stat().st_size for f in w.rglob("*") if f.is_file())
-    return {"folder": str(w), "megabytes": round(total / 2**20, 2)}
+    # relative to the run folder: the report is committed with the weights, the run folder is not
+    return {"folder": str(w.relative_to(run.out)), "megabytes": round(total / 2**20, 2)}
