@@ -127,12 +127,16 @@ def _pixart_tiny() -> BundleConfig:
     return pixart_tiny(_tiny())  # the same toy verifier and CLIP tower as the SANA tiny bundle
 
 
+def _pixart_real() -> BundleConfig:
+    return pixart_real(_real())  # the same Qwen2.5-0.5B verifier and CLIP ViT-L/14@336 as SANA-Sprint
+
+
 _BUILDERS = {
     "tiny": _tiny,
     "real": _real,
     "proportional": proportional_config,
     "pixart-tiny": _pixart_tiny,
-    "pixart-real": pixart_real,
+    "pixart-real": _pixart_real,
     "shapes": shapes_config,
 }
 CONFIG_NAMES = tuple(_BUILDERS)

@@ -56,7 +56,8 @@ def pixart_tiny(sana_tiny: BundleConfig) -> BundleConfig:
     )
 
 
-def pixart_real() -> BundleConfig:
+def pixart_real(sana_real: BundleConfig) -> BundleConfig:
+    """Takes the SANA-Sprint real config, whose VHS verifier and CLIP tower sizes PixArt shares."""
     return BundleConfig(
         name="pixart-real",
         bundle_id="pixart-real-shape",
@@ -84,16 +85,9 @@ def pixart_real() -> BundleConfig:
             layer_norm_epsilon=1e-6, feed_forward_proj="gated-gelu", pad_token_id=0, eos_token_id=1,
             tie_word_embeddings=False,
         ),
-        # Qwen/Qwen2.5-0.5B and openai/clip-vit-large-patch14-336, as for SANA-Sprint
-        verifier=dict(
-            vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
-            num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
-            tie_word_embeddings=True, rope_parameters={"rope_type": "default", "rope_theta": 1000000.0},
-        ),
-        clip=dict(
-            hidden_size=1024, intermediate_size=4096, projection_dim=768, num_hidden_layers=24,
-            num_attention_heads=16, image_size=336, patch_size=14, hidden_act="quick_gelu",
-        ),
+        # Qwen/Qwen2.5-0.5B and openai/clip-vit-large-patch14-336: the verifier SANA-Sprint bundles use
+        verifier=sana_real.verifier,
+        clip=sana_real.clip,
         split_layer=13,  # ℓ* of the VHS paper for PixArt-α-DMD
         latent_size=64,
         text_max_length=120,  # the demo's T5_token_max_length
