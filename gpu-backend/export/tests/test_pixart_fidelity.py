@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 import torch
 from diffusers import DDPMScheduler, PixArtAlphaPipeline
-from test_fidelity import unfused_scores
 from tokenizers import Tokenizer
 from transformers import PreTrainedTokenizerFast
 
@@ -21,6 +20,7 @@ from export.configs import get_config
 from export.examples import example_inputs
 from export.pipeline import build_upstream
 from export.pixart_configs import DEFAULT_SCHEDULER, DMD_TIMESTEP
+from vhs_reference import assert_propose_matches_unfused
 
 BUNDLE = Path(__file__).resolve().parents[2] / "models" / "pixart-tiny"
 BATCH = 4
@@ -88,19 +88,11 @@ def test_propose_scores_match_unfused_upstream(manifest, upstream_run):
     verifier = manifest["verifier"]
     rows = ("prefix_ids", "suffix_ids", "suffix_length", "group_mask")
     feed = {**cond, **{k: inputs[k].numpy() for k in rows}}
-    scores, winner, winner_hidden = session(BUNDLE / "propose.onnx").run(None, feed)
+    got = session(BUNDLE / "propose.onnx").run(None, feed)
     hidden = captured["h"]
     assert hidden.shape == (BATCH, cfg.tokens, cfg.hidden_size)
     tokenizer = Tokenizer.from_file(str(BUNDLE / verifier["tokenizer"]))
-    want = unfused_scores(
-        cfg, up, hidden, inputs["prefix_ids"], inputs["suffix_ids"], inputs["suffix_length"], tokenizer, verifier["yes_token_id"], verifier["no_token_id"]
-    ).numpy()
-    assert relative_error(scores, want) <= 1e-4, (scores, want)
-    for g, rows_of_group in enumerate(inputs["group_mask"].numpy() != 0):  # one winner per request of the batch
-        members = np.flatnonzero(rows_of_group)
-        assert int(winner[g]) == int(members[np.argmax(want[members])])
-        assert relative_error(winner_hidden[g], hidden[int(winner[g])].numpy()) <= 1e-4
-    assert len(set(np.round(want, 8))) == BATCH, "candidates should score differently"
+    assert_propose_matches_unfused(cfg, up, hidden, inputs, got, tokenizer, verifier)
 
 
 def test_head_matches_hook_and_finish_matches_pipeline_images(upstream_run):
