@@ -2,6 +2,7 @@
 // bundle loading (the one onnxruntime module), graph sessions, tokenizers, the text-encode stage, traces,
 // tensor helpers, image encoding, the logger. Not the server's API (that is the package root).
 
+export { type PixelDifference, pixelDifference } from "./image/pixel-difference.js";
 export { createLogger } from "./log/logger.js";
 export { type LoadedBundle, loadBundle } from "./onnx/bundle.js";
 export type { GraphSession, HostTensor, SessionConfig } from "./onnx/session.js";

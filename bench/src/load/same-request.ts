@@ -1,6 +1,7 @@
 // Does a request get under load what it gets alone? The same explicit-n request with the same seed is
 // sent to an idle backend and again while other clients keep it busy; winner, scores and pixels compared.
 
+import { pixelDifference } from "@tinyscale/gpu-backend/internals";
 import type { GenerateResponse } from "@tinyscale/shared";
 import sharp from "sharp";
 import { closedLoop } from "./closed-loop.js";
@@ -58,21 +59,15 @@ export async function sameRequestUnderLoad(
   const loaded = await send(url, headers, probe);
   await background;
   const [a, b] = await Promise.all([raw(alone), raw(loaded)]);
-  let differing = 0;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs((a[i] ?? 0) - (b[i] ?? 0));
-    if (d > 0) differing++;
-    worst = Math.max(worst, d);
-  }
+  const difference = pixelDifference(a, b);
   return {
     same_winner: alone.chosen_index === loaded.chosen_index,
     same_seeds: alone.candidates.every((c, i) => loaded.candidates[i]?.seed === c.seed),
     max_score_diff: Math.max(
       ...alone.candidates.map((c, i) => Math.abs(c.score - (loaded.candidates[i]?.score ?? Number.NaN))),
     ),
-    pixels_differing_share: a.length === b.length ? differing / a.length : 1,
-    max_pixel_diff: worst,
+    pixels_differing_share: difference.share,
+    max_pixel_diff: difference.worst,
     byte_identical_png: alone.image.b64_json === loaded.image.b64_json,
     concurrent_clients: clients,
   };
