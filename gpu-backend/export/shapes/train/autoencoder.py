@@ -5,6 +5,7 @@ latent × factor has unit variance (the generator's data scale), and every world
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -62,6 +63,22 @@ def reconstruction_accuracy(vae, images: np.ndarray, prompts: list[str], scale: 
         recon = decode(vae.encode(x).latent * scale).cpu().numpy()
         correct += sum(shapeeval.judge(img, p).correct for img, p in zip(recon, prompts[i : i + len(recon)]))
     return round(correct / count, 4)
+
+
+def reuse_autoencoder(run: Run, weights: Path) -> dict:
+    """Both autoencoder stages from an earlier run's weights folder instead of training (the generator and the
+    verifiers can then be retrained alone): its VAE becomes this run's, and the world is encoded with it."""
+    from diffusers import AutoencoderDC
+
+    images, prompts, _ = load_world(run)
+    vae = AutoencoderDC.from_pretrained(weights / "vae").to(run.device).eval()
+    scale = float(vae.config.scaling_factor)
+    with torch.no_grad():
+        latents = torch.cat([vae.encode(to_pixels(images[i : i + 256]).to(run.device)).latent.cpu() for i in range(0, len(images), 256)])
+        torch.save(latents * scale, run.work / "world_latents.pt")
+        accuracy = reconstruction_accuracy(vae, images, prompts, scale, run.device)
+    vae.save_pretrained(run.work / "vae")
+    return {"reused_from": weights.name, "scaling_factor": round(scale, 5), "reconstruction_judged_correct": accuracy}
 
 
 def refine_decoder(run: Run) -> dict:

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from .config import CONFIGS, get_config
+from .run import STAGE_NAMES, train
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--config", default="full", choices=tuple(CONFIGS), help="stage budgets and model sizes")
     p.add_argument("--smoke", action="store_true", help="same as --config smoke: a few steps of every stage")
     p.add_argument("--device", default="cpu", help="torch device (cpu, cuda)")
+    p.add_argument("--reuse-autoencoder", type=Path, metavar="WEIGHTS",
+                   help="take the autoencoder from an earlier run's weights folder (e.g. ../models/shapes-weights) "
+                        "instead of training it; the generator and verifiers are trained on its latents")
+    p.add_argument("--until", choices=STAGE_NAMES, help="stop after this stage (a later call resumes from there)")
     p.add_argument("--print-config", action="store_true", help="print the config as JSON and exit")
     args = p.parse_args(argv)
     cfg = get_config("smoke" if args.smoke else args.config)
@@ -23,9 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.out is None:
         p.error("--out is required")
-    from .run import train
 
-    report = train(cfg, args.out, args.device)
+    report = train(cfg, args.out, args.device, until=args.until, reuse_autoencoder_from=args.reuse_autoencoder)
     print(f"weights in {args.out / 'weights'}; report in {args.out / 'report.json'}")
     for key in ("generator_heldout",):
         print(key, report.get(key))

@@ -106,20 +106,20 @@ def _full() -> TrainConfig:
     return TrainConfig(
         # one thread: on a shared 2-core machine two threads ran 10× slower per step than one (measured)
         name="full", seed=0, threads=1,
-        world_images=16000, pairs=6144, verifier_samples=10240, heldout_prompts=160, candidates_per_prompt=4,
+        world_images=16000, pairs=16384, verifier_samples=16384, heldout_prompts=160, candidates_per_prompt=4,
         teacher_steps=6, teacher_cfg=2.5, cfg_dropout=0.1, focal_gamma=0.0,
         budgets=dict(
             autoencoder=Budget(steps=6000, minutes=18, batch=32, lr=1e-3),
             decoder=Budget(steps=3000, minutes=12, batch=32, lr=3e-4),
-            teacher=Budget(steps=8000, minutes=25, batch=32, lr=6e-4),
-            student=Budget(steps=6000, minutes=8, batch=32, lr=2e-4),
+            teacher=Budget(steps=20000, minutes=35, batch=32, lr=6e-4),
+            student=Budget(steps=20000, minutes=16, batch=32, lr=2e-4),
             llm_text=Budget(steps=600, minutes=1, batch=32, lr=1e-3),
             vhs_align=Budget(steps=800, minutes=1.5, batch=32, lr=1e-3),
-            vhs_judge=Budget(steps=4000, minutes=7.5, batch=32, lr=3e-4),
+            vhs_judge=Budget(steps=8000, minutes=12, batch=32, lr=3e-4),
             clip_align=Budget(steps=500, minutes=1, batch=32, lr=1e-3),
-            clip_judge=Budget(steps=2500, minutes=3, batch=32, lr=3e-4),
+            clip_judge=Budget(steps=4000, minutes=6, batch=32, lr=3e-4),
             ae_align=Budget(steps=400, minutes=0.5, batch=32, lr=1e-3),
-            ae_judge=Budget(steps=2000, minutes=2, batch=32, lr=3e-4),
+            ae_judge=Budget(steps=4000, minutes=4, batch=32, lr=3e-4),
         ),
         **_models(),
     )

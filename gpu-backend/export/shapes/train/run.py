@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from .autoencoder import refine_decoder, train_autoencoder
+from .autoencoder import refine_decoder, reuse_autoencoder, train_autoencoder
 from .config import TEXT_VOCAB, VERIFIER_VOCAB, TrainConfig
 from .context import Run
 from .data import world_data
@@ -44,7 +44,16 @@ STAGE_NAMES = [name for name, _ in STAGES]
 ARCHITECTURE = ("seed", "world_images", "vae", "transformer", "text_encoder", "verifier", "clip")
 
 
-def train(cfg: TrainConfig, out: Path, device: str = "cpu", until: str | None = None) -> dict:
+def _stages(reuse_autoencoder_from: Path | None) -> list:
+    if reuse_autoencoder_from is None:
+        return STAGES
+    replaced = {"autoencoder": lambda run: reuse_autoencoder(run, reuse_autoencoder_from),
+                "decoder": lambda run: {"skipped": "the reused autoencoder's decoder is kept"}}
+    return [(name, replaced.get(name, stage)) for name, stage in STAGES]
+
+
+def train(cfg: TrainConfig, out: Path, device: str = "cpu", until: str | None = None,
+          reuse_autoencoder_from: Path | None = None) -> dict:
     torch.set_num_threads(cfg.threads)
     out.mkdir(parents=True, exist_ok=True)
     (out / "work").mkdir(exist_ok=True)
@@ -62,7 +71,7 @@ def train(cfg: TrainConfig, out: Path, device: str = "cpu", until: str | None = 
         build_tokenizers(out / "weights", TEXT_VOCAB, VERIFIER_VOCAB)
     write_chat_template(out / "weights" / "verifier")  # (also into a run begun before the export read it)
     run = Run(cfg, out, torch.device(device), tokens, report)
-    for name, stage in STAGES:
+    for name, stage in _stages(reuse_autoencoder_from):
         if run.finished(name) is None:
             began = time.monotonic()
             print(f"== stage {name}", flush=True)
