@@ -83,3 +83,34 @@ def test_auc_and_best_of_n():
     assert best_of(labels, None, group=4, n=4) == 1.0  # oracle Bo4: each group has a right one
     assert best_of(labels, scores, group=4, n=4) == 1.0  # the top score is the right one in both groups
     assert best_of(labels, -scores, group=4, n=4) == 0.0
+
+
+def test_label_weights_balance_each_prompt_and_damp_uniform_groups():
+    from shapes.train.verifiers import label_weights
+
+    # groups of 4: one with 1 of 4 correct, one all wrong, one all correct
+    labels = torch.tensor([1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]).bool()
+    w = label_weights(labels, 4, 0.3)
+    mixed = w[:4]
+    assert torch.isclose(mixed[0], mixed[1:].sum())  # the group's yes and no weigh the same
+    assert torch.isclose(mixed.sum(), torch.tensor(4.0))  # a mixed group weighs its size
+    wrong, right = w[4:8], w[8:]
+    assert torch.allclose(wrong, wrong[0]) and torch.allclose(right, right[0])
+    # uniform groups: global class balance (5 of 12 correct), damped
+    assert torch.isclose(right[0], torch.tensor(0.3 * 0.5 / (5 / 12)))
+    assert torch.isclose(wrong[0], torch.tensor(0.3 * 0.5 / (7 / 12)))
+
+
+def test_reused_autoencoder_replaces_both_autoencoder_stages(smoke_run, tmp_path):
+    from diffusers import AutoencoderDC
+
+    first, _ = smoke_run
+    report = train(get_config("smoke"), tmp_path, until="teacher", reuse_autoencoder_from=first / "weights")
+    assert report["autoencoder"]["reused_from"] == "weights"
+    assert "steps" in report["teacher"] and "decoder" not in report  # stopped after the teacher
+    reused = AutoencoderDC.from_pretrained(tmp_path / "work" / "vae").state_dict()
+    source = AutoencoderDC.from_pretrained(first / "weights" / "vae").state_dict()
+    assert all(torch.equal(reused[k], source[k]) for k in source)
+    # the world is encoded with the reused encoder, at its scale
+    latents = torch.load(tmp_path / "work" / "world_latents.pt")
+    assert latents.shape[1:] == (8, 8, 8) and torch.isfinite(latents).all()

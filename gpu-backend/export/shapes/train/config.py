@@ -49,6 +49,12 @@ class TrainConfig:
     verifier: dict[str, Any]
     clip: dict[str, Any]
     checkpoint_minutes: float = 3.0
+    # the verifiers' training samples come in groups of this many seeds of one prompt, so that the yes/no
+    # labels can be weighted within each prompt (what best-of-N needs: ranking one prompt's candidates)
+    samples_per_prompt: int = 8
+    # weight of a group whose candidates all share one label (it teaches how hard the prompt is, not which
+    # candidate is right), relative to a group with both labels
+    uniform_group_weight: float = 0.3
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
@@ -106,7 +112,7 @@ def _full() -> TrainConfig:
     return TrainConfig(
         # one thread: on a shared 2-core machine two threads ran 10× slower per step than one (measured)
         name="full", seed=0, threads=1,
-        world_images=16000, pairs=16384, verifier_samples=16384, heldout_prompts=160, candidates_per_prompt=4,
+        world_images=16000, pairs=16384, verifier_samples=16384, heldout_prompts=160, candidates_per_prompt=8,
         teacher_steps=6, teacher_cfg=2.5, cfg_dropout=0.1, focal_gamma=0.0,
         budgets=dict(
             autoencoder=Budget(steps=6000, minutes=18, batch=32, lr=1e-3),

@@ -1,7 +1,7 @@
 """Stage: the student's own samples, the verifiers' data. Per sample: prompt, h_ℓ* (VHS input), final latent
 (AE-baseline input), decoded image (CLIP-baseline input, through the served decode), shapeeval's verdict
-(the yes/no label) and a caption of what shapeeval found (connector alignment). Training prompts give the
-training set; held-out prompts × N seeds give the report's evaluation groups. The hidden-state statistics
+(the yes/no label) and a caption of what shapeeval found (connector alignment). Training prompts, each with
+cfg.samples_per_prompt seeds in a row, give the training set; held-out prompts × N seeds give the report's evaluation groups. The hidden-state statistics
 (per token, over every training sample) are the normalization the served VHS graph applies."""
 
 from __future__ import annotations
@@ -66,8 +66,9 @@ def make_samples(run: Run) -> dict:
     cfg = run.cfg
     _, train_prompts, heldout = load_world(run)
     g = run.torch_gen(STAGE)
-    pick = torch.randint(len(train_prompts), (cfg.verifier_samples,), generator=g).tolist()
-    train = generate(run, [train_prompts[i] for i in pick], STAGE)
+    group = cfg.samples_per_prompt
+    pick = torch.randint(len(train_prompts), (cfg.verifier_samples // group,), generator=g).tolist()
+    train = generate(run, [train_prompts[i] for i in pick for _ in range(group)], STAGE)
     hidden = train["hidden"].float()
     mean, var = hidden.mean(dim=(0, 2)), hidden.var(dim=(0, 2))  # per token: [h·w]
     torch.save(mean, run.work / f"block_{SPLIT_LAYER}_mean.pt")

@@ -3,7 +3,8 @@ from one small Qwen2 pretrained on the world's text (the stand-in for a released
   align: the connector alone (and the CLIP tower, which has no pretraining either) learns to caption the
          image (shapeeval's description of it) with the LLM frozen;
   judge: connector + LLM learn the yes/no answer of the VHS template, weighted cross-entropy over the whole
-         vocabulary (so the served argmax/score head sees the trained distribution), focal term optional.
+         vocabulary (so the served argmax/score head sees the trained distribution), focal term optional;
+         the weights balance the labels within each prompt's group of candidates (label_weights).
 Inputs: VHS = h_ℓ* normalized with the sample statistics; CLIP = its patch features of the decoded image;
 AE = the final latent, one token per latent pixel."""
 
@@ -155,14 +156,14 @@ def train_verifier(run: Run, kind: str) -> dict:
     modules = {"connector": verifier.connector, **({"clip": verifier.features.model} if verifier.features else {})}
     align = run_budgeted(f"{kind} align", run.work / f"{kind}_align.state.pt", modules, opt, align_step, budget, cfg.checkpoint_minutes)
 
-    # judge: connector + LLM (+ CLIP tower) on yes/no, classes weighted to equal total weight
+    # judge: connector + LLM (+ CLIP tower) on yes/no, weighted cross-entropy (label_weights)
     budget = cfg.budgets[f"{kind}_judge"]
     for p in verifier.llm.parameters():
         p.requires_grad_(True)
     opt = torch.optim.AdamW([*trainable, *verifier.llm.parameters()], lr=budget.lr, weight_decay=0.01)
     labels = train["label"]
     positive = float(labels.float().mean().clamp(0.02, 0.98))
-    weight = {True: 0.5 / positive, False: 0.5 / (1 - positive)}
+    weights = label_weights(labels, cfg.samples_per_prompt, cfg.uniform_group_weight)
     yes, no = run.tokens.yes_id, run.tokens.no_id
 
     def judge_step(i: int) -> torch.Tensor:
@@ -173,7 +174,7 @@ def train_verifier(run: Run, kind: str) -> dict:
         ce = -logp.gather(1, target[:, None]).squeeze(1)
         if cfg.focal_gamma > 0:
             ce = ce * (1 - torch.exp(-ce)) ** cfg.focal_gamma
-        w = torch.tensor([weight[bool(x)] for x in lab], device=run.device)
+        w = weights[idx].to(run.device)
         return (w * ce).sum() / w.sum()
 
     modules = {"connector": verifier.connector, "llm": verifier.llm, **({"clip": verifier.features.model} if verifier.features else {})}
@@ -182,6 +183,21 @@ def train_verifier(run: Run, kind: str) -> dict:
     torch.save({k: m.state_dict() for k, m in modules.items()}, run.work / f"{kind}_verifier.pt")
     return {"align": align.summary(), "judge": judge.summary(), "positive_share": round(positive, 4),
             "heldout": verifier_metrics(scores, heldout["label"], cfg.candidates_per_prompt)}
+
+
+def label_weights(labels: torch.Tensor, group: int, uniform_group_weight: float) -> torch.Tensor:
+    """Per-sample weights of the yes/no loss. Samples come in groups of `group` seeds of one prompt. Within a
+    group that holds both labels, each label gets half the group's weight (the paper's class weighting, applied
+    per prompt: the verifier must tell this prompt's right candidates from its wrong ones). A group whose
+    candidates all share a label weighs `uniform_group_weight` as much, split by the global class balance, so
+    the answer stays calibrated across prompts without prompt difficulty dominating the loss."""
+    lab = labels.bool().view(-1, group)
+    share = lab.float().mean(dim=1, keepdim=True)
+    mixed = (share > 0) & (share < 1)
+    within = torch.where(lab, 0.5 / share.clamp(min=1e-6), 0.5 / (1 - share).clamp(min=1e-6))
+    positive = float(lab.float().mean().clamp(0.02, 0.98))
+    across = torch.where(lab, torch.tensor(0.5 / positive), torch.tensor(0.5 / (1 - positive)))
+    return torch.where(mixed, within, uniform_group_weight * across).flatten()
 
 
 @torch.no_grad()
