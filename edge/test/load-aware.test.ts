@@ -67,13 +67,18 @@ describe("a loaded backend", () => {
     idle.waitMs = 400;
     await nextLoadRead();
     const loaded = await plan(created.key, 500);
-    expect(loaded).toMatchObject({ n: 16, queue_wait_ms: 400 });
+    // The reported wait drains from the moment it was read: a few ms of it may have passed.
+    expect(loaded.n).toBe(16);
+    expect(loaded.queue_wait_ms).toBeLessThanOrEqual(400);
+    expect(loaded.queue_wait_ms).toBeGreaterThan(350);
     expect(loaded.n_now).toBeGreaterThanOrEqual(1);
     expect(loaded.n_now).toBeLessThan(16);
     busy.waitMs = 5_000;
     idle.waitMs = 5_000;
     await nextLoadRead();
-    expect(await plan(created.key, 500)).toMatchObject({ n: 16, n_now: 0, queue_wait_ms: 5_000 });
+    const swamped = await plan(created.key, 500);
+    expect(swamped).toMatchObject({ n: 16, n_now: 0 });
+    expect(swamped.queue_wait_ms).toBeGreaterThan(4_950);
   });
 
   it("refuses at once with 503 + Retry-After when the wait leaves no room, reserving and charging nothing", async () => {

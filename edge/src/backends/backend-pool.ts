@@ -1,6 +1,13 @@
 // The backend pool from BACKENDS: per backend its cached profile (TTL), reported load and predicted wait,
 // and the requests this isolate has in flight there; ranks reachable backends by the earliest predicted
 // start. Lives per isolate.
+//
+// The predicted wait is kept current between two reads of /healthz (up to LOAD_TTL_MS apart, and a loaded
+// backend's queue changes by the request): the reported wait drains as time passes, and every request this
+// isolate has claimed there since the read adds its least work (backend-work.ts) until it is answered. A
+// request checks the wait and claims its place in one synchronous step (waitMs, then claim), so a burst
+// of concurrent requests sees the wait grow with each one admitted, and the edge refuses at once the one
+// that would not fit (admit-for-backend.ts) instead of reserving, forwarding, and being refused by the backend.
 import type { Profile } from "@tinyscale/shared";
 import type { Config } from "../config/env.js";
 import { fetchProfile, fetchReportedLoad } from "./backend-status.js";
@@ -20,6 +27,18 @@ export interface BackendView {
   waitMs: number;
 }
 
+/** A request this isolate has admitted for a backend and not yet seen answered. */
+interface Claim {
+  atMs: number;
+  /**
+   * When it stops counting even if never released: workerd may drop a request whose client went away
+   * without running its remaining code, and a claim left behind must not inflate the wait for good.
+   */
+  untilMs: number;
+  /** Its least work on the backend (one candidate), which the backend owes it before any other's second. */
+  leastWorkMs: number;
+}
+
 interface BackendState {
   url: string;
   profile: Profile | null;
@@ -27,7 +46,7 @@ interface BackendState {
   reportedLoad: number | null;
   reportedWaitMs: number | null;
   loadAtMs: number;
-  inFlight: number;
+  claims: Set<Claim>;
   downUntilMs: number;
   lastError: string | null;
   /** When a refresh started (0: none); a refresh older than REFRESH_STUCK_MS is assumed abandoned. */
@@ -40,8 +59,14 @@ export interface Backends {
   ranked(requestId: string): Promise<BackendView[]>;
   describeUnavailable(): string;
   markDown(url: string, reason: string): void;
-  begin(url: string): void;
-  end(url: string): void;
+  /** The wait a request sent to `url` now would meet (ms), counting the claims made since its report. */
+  waitMs(url: string): number;
+  /**
+   * A request is admitted for `url` and adds `leastWorkMs` to its predicted wait until the returned function
+   * is called (when the backend answered, or the request ended without reaching it); calling it again is a
+   * no-op. It counts for `ttlMs` at most (the request's own timeout).
+   */
+  claim(url: string, leastWorkMs: number, ttlMs: number): () => void;
   /** Ms this edge takes after a backend's answer (settling, the ledger, the response), a high estimate. */
   readonly afterBackendMs: number;
   observeAfterBackend(ms: number): void;
@@ -62,7 +87,7 @@ export class BackendPool implements Backends {
       reportedLoad: null,
       reportedWaitMs: null,
       loadAtMs: 0,
-      inFlight: 0,
+      claims: new Set(),
       downUntilMs: 0,
       lastError: null,
       refreshingSinceMs: 0,
@@ -80,11 +105,12 @@ export class BackendPool implements Backends {
       (state): state is BackendState & { profile: Profile } =>
         state.profile !== null && state.downUntilMs <= now,
     );
+    const at = Date.now();
     const views = usable.map((state) => ({
       url: state.url,
       profile: state.profile,
-      load: (state.reportedLoad ?? 0) + state.inFlight,
-      waitMs: state.reportedWaitMs ?? 0,
+      load: (state.reportedLoad ?? 0) + state.claims.size,
+      waitMs: predictedWaitMs(state, at),
     }));
     // Rotating before the stable sort spreads equal loads across backends instead of piling on the first.
     const offset = views.length > 0 ? Math.floor(Math.random() * views.length) : 0;
@@ -119,14 +145,20 @@ export class BackendPool implements Backends {
     state.loadAtMs = 0;
   }
 
-  begin(url: string): void {
+  waitMs(url: string): number {
     const state = this.states.find((candidate) => candidate.url === url);
-    if (state) state.inFlight++;
+    return state ? predictedWaitMs(state, Date.now()) : 0;
   }
 
-  end(url: string): void {
+  claim(url: string, leastWorkMs: number, ttlMs: number): () => void {
     const state = this.states.find((candidate) => candidate.url === url);
-    if (state) state.inFlight = Math.max(0, state.inFlight - 1);
+    if (!state) return () => {};
+    const now = Date.now();
+    const claim: Claim = { atMs: now, untilMs: now + ttlMs, leastWorkMs: Math.max(0, leastWorkMs) };
+    state.claims.add(claim);
+    return () => {
+      state.claims.delete(claim);
+    };
   }
 
   private async refresh(state: BackendState, now: number, requestId: string): Promise<void> {
@@ -172,6 +204,21 @@ export class BackendPool implements Backends {
       if (withProfile) state.profile = null;
     }
   }
+}
+
+/**
+ * The wait a request sent now would meet: what the backend last reported, less the time since (its queue
+ * drains meanwhile), plus the least work of each request claimed there since that report and not yet answered
+ * (the report cannot include them). A backend whose /healthz reports no wait is ranked by load alone (0).
+ */
+function predictedWaitMs(state: BackendState, now: number): number {
+  if (state.reportedWaitMs === null) return 0;
+  let wait = Math.max(0, state.reportedWaitMs - (now - state.loadAtMs));
+  for (const claim of state.claims) {
+    if (claim.untilMs <= now) state.claims.delete(claim);
+    else if (claim.atMs >= state.loadAtMs) wait += claim.leastWorkMs;
+  }
+  return wait;
 }
 
 // One pool per isolate and backend list, so profiles and load survive across requests.

@@ -3,9 +3,9 @@
 import { GenerateRequestSchema, generateRoute, honoPath, REQUEST_ID_HEADER } from "@tinyscale/shared";
 import type { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
+import { admitForBackend } from "../backends/admit-for-backend.js";
 import { noBackendError } from "../backends/no-backend.js";
 import { planGeneration } from "../backends/plan-generation.js";
-import { refuseEarly } from "../backends/refuse-early.js";
 import { sendGeneration } from "../backends/send-generation.js";
 import { limitsOf } from "../keys/key-record.js";
 import { idempotencyClaim } from "../meter/idempotency-key.js";
@@ -41,8 +41,14 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
     const ranked = await services.backends.ranked(requestId);
     const first = ranked[0];
     if (!first) throw noBackendError(services.backends, requestId);
-    refuseEarly(request, first, services.config.networkMarginMs);
+    // Planned first: a budget too small even for an idle backend is the caller's mistake (400), not load.
     const plan = planGeneration(request, first.profile, services.config, receivedAtMs);
+    // No await between the plan and here: the check and the claim see every request admitted before.
+    const released = admitForBackend(services.backends, first.url, request, plan, {
+      receivedAtMs,
+      nowMs: Date.now(),
+      networkMarginMs: services.config.networkMarginMs,
+    });
     timer.mark("plan");
 
     const metered = new MeteredGeneration({
@@ -53,27 +59,33 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
       now: Date.now,
     });
     let answeredAtMs: number | null = null;
-    const outcome = await metered.run(
-      {
-        keyId: c.get("apiKey").id,
-        limits: limitsOf(c.get("apiKey")),
-        // Unique even when the client reuses its X-Request-Id (see middleware/request-id.ts).
-        accountingId: c.get("accountingId"),
-        receivedAtMs,
-        idempotency,
-        n: plan.n,
-        leaseMs: plan.timeoutMs + services.config.leaseSlackMs,
-        phases: timer,
-      },
-      async () => {
-        const answer = await sendGeneration(services.backends, ranked, plan, {
-          requestId,
-          signingSecret: services.config.signingSecret,
-        });
-        answeredAtMs = Date.now();
-        return answer;
-      },
-    );
+    const outcome = await metered
+      .run(
+        {
+          keyId: c.get("apiKey").id,
+          limits: limitsOf(c.get("apiKey")),
+          // Unique even when the client reuses its X-Request-Id (see middleware/request-id.ts).
+          accountingId: c.get("accountingId"),
+          receivedAtMs,
+          idempotency,
+          n: plan.n,
+          leaseMs: plan.timeoutMs + services.config.leaseSlackMs,
+          phases: timer,
+        },
+        async () => {
+          try {
+            const answer = await sendGeneration(services.backends, ranked, plan, {
+              requestId,
+              signingSecret: services.config.signingSecret,
+            });
+            answeredAtMs = Date.now();
+            return answer;
+          } finally {
+            released(); // the backend no longer owes it anything
+          }
+        },
+      )
+      .finally(released); // denied by the meter, or failed before the backend
     // The edge's own time after the backend answered (settling, the response): the next requests ask their
     // backend to finish that much earlier.
     if (outcome.kind === "served" && answeredAtMs !== null) {
