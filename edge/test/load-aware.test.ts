@@ -1,6 +1,6 @@
 // The edge under a loaded backend: it ranks backends by their predicted wait, says what a budget buys now
 // (/v1/plan n_now), and refuses at once, reserving nothing, a budget the reported wait already leaves no
-// room for. Backends report their wait in GET /healthz (estimated_wait_ms), re-read at most every second.
+// room for — before even looking the key up. Backends report their wait in GET /healthz (estimated_wait_ms), re-read at most every second.
 
 import type { UsageResponse } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +96,26 @@ describe("a loaded backend", () => {
     expect([usage.credits_used, usage.credits_reserved]).toEqual([0, 0]);
     // An explicit n is not refused here: the backend decides whether all n fit.
     expect((await edge.generate(created.key, { prompt: "a fox", n: 1 })).status).toBe(200);
+    busy.waitMs = 0;
+    idle.waitMs = 0;
+  });
+
+  it("sheds a budget it has no room for before looking the key up; other mistakes keep their answers", async () => {
+    busy.waitMs = 2_500;
+    idle.waitMs = 2_500;
+    const created = await edge.createKey();
+    await nextLoadRead();
+    await plan(created.key, 500); // reads the load now
+    const unknown = `ts_test_${"x".repeat(32)}`; // well-formed, but no such key
+    const shed = await edge.generate(unknown, { prompt: "a fox", budget_ms: 500 });
+    expect(shed.status).toBe(503);
+    expect(((await shed.json()) as { error: { code: string } }).error.code).toBe("overloaded");
+    // Nothing to shed by load: the key is checked as always.
+    expect((await edge.generate(unknown, { prompt: "a fox", n: 1 })).status).toBe(401);
+    expect((await edge.generate("not-a-key", { prompt: "a fox", budget_ms: 500 })).status).toBe(401);
+    expect((await edge.generate(unknown, { prompt: "a fox", budget_ms: -1 })).status).toBe(401);
+    // A valid key with a body that is not a request: 400, as on an idle backend.
+    expect((await edge.generate(created.key, { prompt: "a fox", budget_ms: -1 })).status).toBe(400);
     busy.waitMs = 0;
     idle.waitMs = 0;
   });
