@@ -13,7 +13,7 @@ import type { Config } from "../config/env.js";
 import { fetchProfile, fetchReportedLoad } from "./backend-status.js";
 
 // Load changes by the request, so it is re-read far more often than the profile.
-const LOAD_TTL_MS = 1_000;
+export const LOAD_TTL_MS = 1_000;
 /** A backend that refused a connection is skipped for this long before it is tried again. */
 export const DOWN_FOR_MS = 5_000;
 // Longer than both status fetch timeouts, so only a refresh whose request was cancelled counts as stuck.
@@ -25,6 +25,8 @@ export interface BackendView {
   load: number;
   /** Predicted ms before a request sent now would start there (0 when it reports none). */
   waitMs: number;
+  /** Ms since its load was last read (a request that refreshes reads it again after LOAD_TTL_MS). */
+  loadAgeMs: number;
 }
 
 /** A request this isolate has admitted for a backend and not yet seen answered. */
@@ -57,6 +59,8 @@ interface BackendState {
 export interface Backends {
   readonly size: number;
   ranked(requestId: string): Promise<BackendView[]>;
+  /** The same ranking from what is known now, fetching nothing (empty before the first profile). */
+  rankedNow(): BackendView[];
   describeUnavailable(): string;
   markDown(url: string, reason: string): void;
   /** The wait a request sent to `url` now would meet (ms), counting the claims made since its report. */
@@ -101,16 +105,21 @@ export class BackendPool implements Backends {
   async ranked(requestId: string): Promise<BackendView[]> {
     const now = Date.now();
     await Promise.all(this.states.map((state) => this.refresh(state, now, requestId)));
+    return this.rankedNow();
+  }
+
+  rankedNow(): BackendView[] {
+    const now = Date.now();
     const usable = this.states.filter(
       (state): state is BackendState & { profile: Profile } =>
         state.profile !== null && state.downUntilMs <= now,
     );
-    const at = Date.now();
     const views = usable.map((state) => ({
       url: state.url,
       profile: state.profile,
       load: (state.reportedLoad ?? 0) + state.claims.size,
-      waitMs: predictedWaitMs(state, at),
+      waitMs: predictedWaitMs(state, now),
+      loadAgeMs: now - state.loadAtMs,
     }));
     // Rotating before the stable sort spreads equal loads across backends instead of piling on the first.
     const offset = views.length > 0 ? Math.floor(Math.random() * views.length) : 0;

@@ -1,6 +1,7 @@
 // Load shedding for POST /v1/generate before the API key is looked up: when the body is a valid budget
 // request and the backend it would go to predicts no room for one candidate in that budget
-// (backends/admit-for-backend.ts), the answer is 503 overloaded + Retry-After at once. Under overload the
+// (backends/admit-for-backend.ts, on a load the pool read within its refresh interval: a request not yet
+// authenticated makes no backend fetch), the answer is 503 overloaded + Retry-After at once. Under overload the
 // key lookup (a D1 read) is the slowest part of a refusal, and a refusal is only worth anything while it is
 // fast. It refuses only: nothing is claimed, reserved or charged, and a request that passes is
 // authenticated and checked again (then claiming its place) by the route. Anything else — no or a
@@ -10,6 +11,7 @@ import { type GenerateRequest, GenerateRequestSchema } from "@tinyscale/shared";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { refuseWithoutRoom } from "../backends/admit-for-backend.js";
+import { LOAD_TTL_MS } from "../backends/backend-pool.js";
 import { backendWork } from "../backends/backend-work.js";
 import { isWellFormedKey } from "../keys/key-format.js";
 import { readRawBody } from "../routes/read-json-body.js";
@@ -32,9 +34,10 @@ export function shedOverload(): MiddlewareHandler<AppEnv> {
     const raw = await readRawBody(c).catch(() => null); // too large: the route answers it after auth
     const request = raw && budgetRequest(raw);
     if (!request) return next();
-    const ranked = await services.backends.ranked(c.get("requestId"));
-    const first = ranked[0];
-    if (!first) return next();
+    // What the pool knows already: a request not yet authenticated makes no backend fetch. A load older
+    // than its refresh interval is left to the route, which reads it again first.
+    const first = services.backends.rankedNow()[0];
+    if (!first || first.loadAgeMs >= LOAD_TTL_MS) return next();
     refuseWithoutRoom(
       services.backends,
       first.url,
