@@ -1,6 +1,8 @@
 // The edge under a loaded backend: it ranks backends by their predicted wait, says what a budget buys now
 // (/v1/plan n_now), and refuses at once, reserving nothing, a budget the reported wait already leaves no
-// room for — before even looking the key up. Backends report their wait in GET /healthz (estimated_wait_ms), re-read at most every second.
+// room for — before even looking the key up. Backends report their wait in GET /healthz
+// (estimated_wait_ms), re-read at most every second: by /v1/plan before it answers, by /v1/generate in
+// the background (it ranks on what is known), so the tests read the load through /v1/plan first.
 
 import type { UsageResponse } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +48,7 @@ describe("a loaded backend", () => {
     idle.queueDepth = 3; // more requests, but a shorter wait: the wait decides
     const created = await edge.createKey();
     await nextLoadRead();
+    await plan(created.key, 500); // reads the load now (a generate re-reads it in the background)
     const before = { busy: busy.received.length, idle: idle.received.length };
     for (let i = 0; i < 4; i++) {
       const response = await edge.generate(created.key, { prompt: "a fox", n: 1 });
@@ -86,6 +89,7 @@ describe("a loaded backend", () => {
     idle.waitMs = 2_500;
     const created = await edge.createKey();
     await nextLoadRead();
+    await plan(created.key, 500); // reads the load now
     const sent = { busy: busy.received.length, idle: idle.received.length };
     const response = await edge.generate(created.key, { prompt: "a fox", budget_ms: 500 });
     expect(response.status).toBe(503);

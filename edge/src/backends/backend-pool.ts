@@ -58,7 +58,12 @@ interface BackendState {
 /** What routes need from the pool; BackendPool is the real one, kept per isolate. */
 export interface Backends {
   readonly size: number;
-  ranked(requestId: string): Promise<BackendView[]>;
+  /**
+   * Refreshes what is stale first. With `background` (e.g. the Worker's waitUntil), a warm but stale load
+   * is re-read without waiting for it: this request ranks on the values already known (at most a refresh
+   * interval old), and no request's latency includes a /healthz round trip. A cold pool is always awaited.
+   */
+  ranked(requestId: string, background?: (work: Promise<unknown>) => void): Promise<BackendView[]>;
   /** The same ranking from what is known now, fetching nothing (empty before the first profile). */
   rankedNow(): BackendView[];
   describeUnavailable(): string;
@@ -102,9 +107,9 @@ export class BackendPool implements Backends {
    * Reachable backends with a profile, earliest predicted start first, then least loaded (ties keep the
    * configured order rotated). A backend that reports no wait is ranked by its load alone.
    */
-  async ranked(requestId: string): Promise<BackendView[]> {
+  async ranked(requestId: string, background?: (work: Promise<unknown>) => void): Promise<BackendView[]> {
     const now = Date.now();
-    await Promise.all(this.states.map((state) => this.refresh(state, now, requestId)));
+    await Promise.all(this.states.map((state) => this.refresh(state, now, requestId, background)));
     return this.rankedNow();
   }
 
@@ -170,7 +175,12 @@ export class BackendPool implements Backends {
     };
   }
 
-  private async refresh(state: BackendState, now: number, requestId: string): Promise<void> {
+  private async refresh(
+    state: BackendState,
+    now: number,
+    requestId: string,
+    background?: (work: Promise<unknown>) => void,
+  ): Promise<void> {
     if (state.downUntilMs > now) return;
     if (state.profile === null) {
       // Cold: nothing to plan with yet, so this request fetches for itself (no promise is shared between
@@ -181,16 +191,20 @@ export class BackendPool implements Backends {
     const profileStale = now - state.profileAtMs >= this.profileTtlMs;
     const loadStale = now - state.loadAtMs >= LOAD_TTL_MS;
     if ((!profileStale && !loadStale) || now - state.refreshingSinceMs < REFRESH_STUCK_MS) return;
-    // Warm but stale: one request refreshes, the others keep using the values they have.
+    // Warm but stale: one request refreshes, the others keep using the values they have. With a
+    // `background`, that request does not wait for it either (the refresh outlives it there).
     state.refreshingSinceMs = now;
-    try {
-      await this.load(state, profileStale, requestId);
-    } finally {
+    const refreshed = this.load(state, profileStale, requestId).finally(() => {
       state.refreshingSinceMs = 0;
-    }
+    });
+    if (background) background(refreshed);
+    else await refreshed;
   }
 
   private async load(state: BackendState, withProfile: boolean, requestId: string): Promise<void> {
+    // The report is dated when it was asked for: requests claimed while it was on its way may or may not be
+    // in it, and counting them again (predictedWaitMs) errs on the side of a longer wait.
+    const askedAtMs = Date.now();
     try {
       const [profile, load] = await Promise.all([
         withProfile ? fetchProfile(state.url, requestId) : Promise.resolve(state.profile),
@@ -200,12 +214,11 @@ export class BackendPool implements Backends {
           throw error;
         }),
       ]);
-      const now = Date.now();
-      if (withProfile) state.profileAtMs = now;
+      if (withProfile) state.profileAtMs = Date.now();
       state.profile = profile;
       state.reportedLoad = load.load;
       state.reportedWaitMs = load.waitMs;
-      state.loadAtMs = now;
+      state.loadAtMs = askedAtMs;
       state.lastError = null;
     } catch (error) {
       state.lastError = error instanceof Error ? error.message : String(error);

@@ -47,7 +47,9 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
       // Up to here: key lookup and body validation. Workers' clock advances on I/O, which is what we time.
       const timer = new PhaseTimer(receivedAtMs);
       timer.mark("auth");
-      const ranked = await services.backends.ranked(requestId);
+      const ranked = await services.backends.ranked(requestId, (work) =>
+        c.executionCtx.waitUntil(work.catch(() => undefined)),
+      );
       const first = ranked[0];
       if (!first) throw noBackendError(services.backends, requestId);
       // Planned first: a budget too small even for an idle backend is the caller's mistake (400), not load.
