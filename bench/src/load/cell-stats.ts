@@ -26,7 +26,7 @@ export interface CellStats {
   timed_out_504: number;
   other: number;
   /**
-   * Where the time of the edge's answers went, by phase (its Server-Timing: auth, plan, meter, backend,
+   * Where the time of the edge's answers that reached the meter went, by phase (its Server-Timing: auth, plan, meter, backend,
    * settle), plus `outside`: the client's time minus the phases (workerd's queue before the handler
    * runs, the response after it, the connection). Absent straight to a backend.
    */
