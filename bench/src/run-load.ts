@@ -3,6 +3,10 @@
 //   --quick         1.5 s per cell, concurrency 1, 16, 64, budget 400 ms only (a smoke run)
 //   --seconds <s>   seconds per cell (default 4)
 //   --out <dir>     write there instead of bench/results
+//   --concurrency <list>, --budgets <400,2x>, --paths <edge,direct>, --schedulers <legacy,batched>
+//                   run only those cells (comma-separated), e.g. the edge cells at 32 and 64 clients
+//   --backend-nice <0-19>  the backend's CPU priority (default: the local stack's; 0 = the edge's)
+//   --edge-script <file>   run this built Worker bundle as the edge (e.g. another revision's, to compare)
 
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -22,12 +26,29 @@ async function main(): Promise<void> {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  const list = (flag: string, allowed?: readonly string[]) => {
+    const items = at(flag)
+      ?.split(",")
+      .filter((item) => item !== "");
+    const wrong = items?.find((item) => (allowed ? !allowed.includes(item) : !(Number(item) >= 1)));
+    if (wrong !== undefined) throw new Error(`${flag}: "${wrong}" is not one of ${allowed ?? "1, 2, …"}`);
+    return items;
+  };
   const outDir = at("--out") ?? RESULTS_DIR;
   process.chdir(REPO_ROOT); // workerd resolves the edge's script from the cwd
   const result = await benchLoad({
     cellSeconds: Number(at("--seconds") ?? (quick ? 1.5 : 4)),
-    concurrency: quick ? [1, 16, 64] : LOAD_CONCURRENCY,
-    budgets: quick ? ["400"] : ["400", "2x"],
+    concurrency: list("--concurrency")?.map(Number) ?? (quick ? [1, 16, 64] : LOAD_CONCURRENCY),
+    budgets:
+      (list("--budgets", ["400", "2x"]) as ("400" | "2x")[] | undefined) ?? (quick ? ["400"] : ["400", "2x"]),
+    ...(list("--paths", ["edge", "direct"])
+      ? { paths: list("--paths", ["edge", "direct"]) as ("edge" | "direct")[] }
+      : {}),
+    ...(at("--backend-nice") !== undefined ? { backendNiceness: Number(at("--backend-nice")) } : {}),
+    ...(at("--edge-script") ? { edgeScript: at("--edge-script") as string } : {}),
+    ...(list("--schedulers", ["legacy", "batched"])
+      ? { schedulers: list("--schedulers", ["legacy", "batched"]) as ("legacy" | "batched")[] }
+      : {}),
   });
   const targets = loadTargets(result).map(evaluateTarget);
   const lines = targets.map(targetLine);

@@ -27,6 +27,8 @@ export interface AppEnv {
     receivedAtMs: number;
     services: Services;
     apiKey: StoredKey;
+    /** The request body once read (routes/read-json-body.ts): later reads get the same bytes or error. */
+    rawBody: Promise<Uint8Array>;
     /** RateLimit (from the meter) and Server-Timing headers, added to the response whatever its status. */
     meterHeaders: Record<string, string>;
   };

@@ -14,6 +14,8 @@ export interface BackendSettings {
   /** Where the backend's log lines go; the tail is quoted when it fails to start. */
   logFile: string;
   readyTimeoutMs?: number;
+  /** Rewrites the command line that starts it (the local stack lowers its CPU priority so). */
+  launch?: (command: string, args: string[]) => { command: string; args: string[] };
 }
 
 export interface RunningBackend {
@@ -35,7 +37,11 @@ function logTail(path: string): string {
 export async function startBackend(settings: BackendSettings): Promise<RunningBackend> {
   // The log file, not a pipe: the backend keeps logging through its drain even if this process is gone.
   const logFd = openSync(settings.logFile, "w");
-  const child = spawn(process.execPath, [join(settings.repoRoot, "gpu-backend", "dist", "server.js")], {
+  const server = [join(settings.repoRoot, "gpu-backend", "dist", "server.js")];
+  const { command, args } = settings.launch
+    ? settings.launch(process.execPath, server)
+    : { command: process.execPath, args: server };
+  const child = spawn(command, args, {
     cwd: settings.repoRoot,
     env: {
       ...process.env,

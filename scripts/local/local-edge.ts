@@ -6,11 +6,12 @@ import { NotBuiltError } from "./prerequisites.js";
 
 export type LocalEdge = Edge.LocalEdge;
 export type StartLocalEdge = typeof Edge.startLocalEdge;
+export type LowPriorityCommand = typeof Edge.lowPriorityCommand;
 
 // A variable, not a literal, so this import stays a run-time lookup the catch below can report.
 const EDGE_PACKAGE = "@tinyscale/edge";
 
-export async function loadStartLocalEdge(): Promise<StartLocalEdge> {
+async function loadEdgeExport(name: string, what: string): Promise<unknown> {
   let module: Record<string, unknown>;
   try {
     module = (await import(EDGE_PACKAGE)) as Record<string, unknown>;
@@ -22,11 +23,22 @@ export async function loadStartLocalEdge(): Promise<StartLocalEdge> {
       },
     ]);
   }
-  const start = module.startLocalEdge;
-  if (typeof start !== "function") {
-    throw new NotBuiltError([
-      { what: "the edge's startLocalEdge export (edge/src/local)", fix: "npm run build" },
-    ]);
-  }
-  return start as StartLocalEdge;
+  const value = module[name];
+  if (typeof value !== "function") throw new NotBuiltError([{ what, fix: "npm run build" }]);
+  return value;
+}
+
+export async function loadStartLocalEdge(): Promise<StartLocalEdge> {
+  return (await loadEdgeExport(
+    "startLocalEdge",
+    "the edge's startLocalEdge export (edge/src/local)",
+  )) as StartLocalEdge;
+}
+
+/** How the local stack lowers the backend's CPU priority (edge/src/local/backend-priority.ts). */
+export async function loadLowPriorityCommand(): Promise<LowPriorityCommand> {
+  return (await loadEdgeExport(
+    "lowPriorityCommand",
+    "the edge's lowPriorityCommand export (edge/src/local)",
+  )) as LowPriorityCommand;
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { TinyscaleAdmin } from "tinyscale";
 import { startBackend } from "./backend-process.js";
 import { freePort } from "./free-port.js";
-import { loadStartLocalEdge } from "./local-edge.js";
+import { loadLowPriorityCommand, loadStartLocalEdge } from "./local-edge.js";
 import { servedBundle } from "./served-bundle.js";
 
 export interface StackOptions {
@@ -23,6 +23,11 @@ export interface StackOptions {
   keyLimits?: { credits_quota?: number; rpm?: number; burst?: number };
   /** Where the edge keeps D1 and Durable Object state; unset: in memory, gone on close. */
   persistTo?: string;
+  /**
+   * How much lower the backend's CPU priority is than the edge's (nice, 0–19); default
+   * TINYSCALE_BACKEND_NICE, else the edge's LOCAL_BACKEND_NICENESS (docs/scheduling.md, one machine).
+   */
+  backendNiceness?: number;
 }
 
 export interface LocalStack {
@@ -37,6 +42,16 @@ export interface LocalStack {
 
 const secret = () => randomBytes(32).toString("hex");
 
+/** TINYSCALE_BACKEND_NICE, or undefined (the edge's default) when unset. */
+function backendNicenessFromEnv(): number | undefined {
+  const raw = process.env.TINYSCALE_BACKEND_NICE;
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 19)
+    throw new Error(`TINYSCALE_BACKEND_NICE must be an integer from 0 to 19, got "${raw}"`);
+  return value;
+}
+
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   mkdirSync(options.logDir, { recursive: true });
   const signingSecret = secret();
@@ -44,7 +59,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const backendToken = secret();
   const backendLog = join(options.logDir, "gpu-backend.log");
   const startLocalEdge = await loadStartLocalEdge();
+  const lowPriority = await loadLowPriorityCommand();
+  const niceness = options.backendNiceness ?? backendNicenessFromEnv();
   const backend = await startBackend({
+    launch: (command, args) => lowPriority(command, args, niceness),
     repoRoot: options.repoRoot,
     bundle: options.bundle ?? servedBundle(options.repoRoot).dir,
     port: options.backendPort || (await freePort()),

@@ -1,8 +1,10 @@
 // One real backend process (`node gpu-backend/dist/server.js`, as deployed) on the committed tiny bundle,
 // with the scheduler chosen by TINYSCALE_SCHEDULER, so the old and the new scheduling run side by side.
+// Started at the lower CPU priority the local stack gives it, unless a niceness is given (0: none).
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { lowPriorityCommand } from "@tinyscale/edge";
 import type { Profile } from "@tinyscale/shared";
 import { REPO_ROOT } from "../bundle/repo-paths.js";
 
@@ -20,8 +22,16 @@ export async function startBackendServer(opts: {
   port: number;
   secret: string;
   bearer: string;
+  /** CPU priority lowered by this (nice); the local stack's default when left out. */
+  niceness?: number;
 }): Promise<BackendServer> {
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "gpu-backend", "dist", "server.js")], {
+  // Lowered as the local stack starts it (edge/src/local/backend-priority.ts), unless told otherwise.
+  const { command, args } = lowPriorityCommand(
+    process.execPath,
+    [join(REPO_ROOT, "gpu-backend", "dist", "server.js")],
+    opts.niceness,
+  );
+  const child: ChildProcess = spawn(command, args, {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -36,6 +36,14 @@ export interface LoadOptions {
   concurrency: readonly number[];
   /** Run only these budgets: 400 and/or "2x" (twice the single-candidate time). */
   budgets: readonly ("400" | "2x")[];
+  /** Run only these paths (default both). */
+  paths?: readonly LoadCell["path"][];
+  /** Run only these schedulers (default both; the same-request check runs with the batched one). */
+  schedulers?: readonly SchedulerName[];
+  /** The backend's CPU priority, lowered by this (default: the local stack's, LOCAL_BACKEND_NICENESS). */
+  backendNiceness?: number;
+  /** Run this already-built Worker bundle as the edge instead of building the current one. */
+  edgeScript?: string;
 }
 
 async function runScheduler(
@@ -51,8 +59,19 @@ async function runScheduler(
   const secret = randomBytes(32).toString("hex");
   const bearer = randomBytes(16).toString("hex");
   const adminToken = randomBytes(16).toString("hex");
-  const backend = await startBackendServer({ scheduler, port, secret, bearer });
-  const edge = await startLocalEdge({ backends: [backend.url], signingSecret: secret, adminToken });
+  const backend = await startBackendServer({
+    scheduler,
+    port,
+    secret,
+    bearer,
+    ...(opts.backendNiceness !== undefined ? { niceness: opts.backendNiceness } : {}),
+  });
+  const edge = await startLocalEdge({
+    backends: [backend.url],
+    signingSecret: secret,
+    adminToken,
+    ...(opts.edgeScript ? { scriptPath: opts.edgeScript } : {}),
+  });
   try {
     // Several keys, clients spread over them, as several callers would be (each key's meter is one object).
     const keys: string[] = [];
@@ -71,7 +90,7 @@ async function runScheduler(
       url: `${backend.url}/v1/generate`,
       headers: { authorization: `Bearer ${bearer}` },
     };
-    const paths = [
+    const allPaths = [
       direct,
       {
         path: "edge" as const,
@@ -79,6 +98,7 @@ async function runScheduler(
         headers: (c: number) => ({ authorization: `Bearer ${keys[c % KEYS]}` }),
       },
     ];
+    const paths = allPaths.filter((p) => !opts.paths || opts.paths.includes(p.path));
     // warm-up: prompts encoded, sessions hot, the edge's profile cached
     for (const p of paths)
       for (let i = 0; i < 3; i++)
@@ -139,20 +159,23 @@ export async function benchLoad(opts: LoadOptions): Promise<LoadResult> {
     budgets_ms: [],
     cell_seconds: opts.cellSeconds,
   };
+  const runs = (name: SchedulerName) => !opts.schedulers || opts.schedulers.includes(name);
   // Both schedulers run the same budgets: the second is taken from the first backend's profile.
-  const legacy = await runScheduler("legacy", 18_471, opts, cells, async () => {});
-  const batched = await runScheduler(
-    "batched",
-    18_472,
-    opts,
-    cells,
-    async (url, headers) => {
-      result.same_request = await sameRequestUnderLoad(url, headers, 32);
-      log(`load same request alone vs under 32 clients: ${JSON.stringify(result.same_request)}`);
-    },
-    legacy.budgets,
-  );
-  result.single_candidate_ms = { legacy: legacy.single, batched: batched.single };
-  result.budgets_ms = legacy.budgets;
+  const legacy = runs("legacy") ? await runScheduler("legacy", 18_471, opts, cells, async () => {}) : null;
+  const batched = runs("batched")
+    ? await runScheduler(
+        "batched",
+        18_472,
+        opts,
+        cells,
+        async (url, headers) => {
+          result.same_request = await sameRequestUnderLoad(url, headers, 32);
+          log(`load same request alone vs under 32 clients: ${JSON.stringify(result.same_request)}`);
+        },
+        legacy?.budgets,
+      )
+    : null;
+  result.single_candidate_ms = { legacy: legacy?.single ?? 0, batched: batched?.single ?? 0 };
+  result.budgets_ms = legacy?.budgets ?? batched?.budgets ?? [];
   return result;
 }

@@ -25,11 +25,42 @@ export interface CellStats {
   refused_p99_ms: number | null;
   timed_out_504: number;
   other: number;
+  /**
+   * Where the time of the edge's answers that reached the meter went, by phase (its Server-Timing: auth, plan, meter, backend,
+   * settle), plus `outside`: the client's time minus the phases (workerd's queue before the handler
+   * runs, the response after it, the connection). Absent straight to a backend.
+   */
+  phases_ms?: Record<string, { p50: number | null; p99: number | null }>;
 }
 
 function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   return round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
+}
+
+function phaseStats(answers: LoopResult["answers"]): CellStats["phases_ms"] {
+  const timed = answers.filter((a) => Object.keys(a.phases).length > 0);
+  if (timed.length === 0) return undefined;
+  const byPhase = new Map<string, number[]>();
+  const add = (name: string, ms: number) => {
+    const values = byPhase.get(name);
+    if (values) values.push(ms);
+    else byPhase.set(name, [ms]);
+  };
+  for (const a of timed) {
+    let inside = 0;
+    for (const [name, ms] of Object.entries(a.phases)) {
+      inside += ms;
+      add(name, ms);
+    }
+    add("outside", Math.max(0, a.ms - inside));
+  }
+  const out: NonNullable<CellStats["phases_ms"]> = {};
+  for (const [name, values] of byPhase) {
+    const sorted = values.sort((x, y) => x - y);
+    out[name] = { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  }
+  return out;
 }
 
 export function cellStats(loop: LoopResult, budgetMs: number): CellStats {
@@ -42,6 +73,7 @@ export function cellStats(loop: LoopResult, budgetMs: number): CellStats {
   const fastRefusals = refused.filter((a) => a.ms <= FAST_REFUSAL_MS).length;
   const candidates = oks.reduce((sum, a) => sum + (a.n ?? 0), 0);
   const total = Math.max(1, answers.length);
+  const phases = phaseStats(answers);
   return {
     requests: answers.length,
     ok: oks.length,
@@ -56,5 +88,6 @@ export function cellStats(loop: LoopResult, budgetMs: number): CellStats {
     refused_p99_ms: percentile(refusedMs, 0.99),
     timed_out_504: answers.filter((a) => a.status === 504).length,
     other: answers.length - oks.length - refused.length - answers.filter((a) => a.status === 504).length,
+    ...(phases ? { phases_ms: phases } : {}),
   };
 }

@@ -10,6 +10,8 @@ export interface Answer {
   ms: number;
   /** Candidates that ran (200 only). */
   n: number | null;
+  /** The edge's own phases from its Server-Timing header (ms by phase name); empty straight to a backend. */
+  phases: Record<string, number>;
 }
 
 export interface LoopOptions {
@@ -36,6 +38,18 @@ function candidatesOf(response: Response): number | null {
   }
 }
 
+/** `auth;dur=3, plan;dur=0, …` → { auth: 3, plan: 0, … } */
+export function serverTimingPhases(header: string | null): Record<string, number> {
+  const phases: Record<string, number> = {};
+  for (const entry of (header ?? "").split(",")) {
+    const [name, ...params] = entry.trim().split(";");
+    const dur = params.find((p) => p.trim().startsWith("dur="));
+    const ms = dur ? Number(dur.trim().slice(4)) : Number.NaN;
+    if (name && Number.isFinite(ms)) phases[name] = ms;
+  }
+  return phases;
+}
+
 export async function closedLoop(opts: LoopOptions): Promise<LoopResult> {
   const answers: Answer[] = [];
   const started = performance.now();
@@ -47,6 +61,7 @@ export async function closedLoop(opts: LoopOptions): Promise<LoopResult> {
       let status = 0;
       let n: number | null = null;
       let retryAfterS = 0;
+      let phases: Record<string, number> = {};
       try {
         const response = await fetch(opts.url, {
           method: "POST",
@@ -57,10 +72,11 @@ export async function closedLoop(opts: LoopOptions): Promise<LoopResult> {
         status = response.status;
         if (status === 200) n = candidatesOf(response);
         retryAfterS = Number(response.headers.get("retry-after") ?? 0) || 0;
+        phases = serverTimingPhases(response.headers.get("server-timing"));
       } catch {
         status = 0; // connection failed: counted, never hidden
       }
-      answers.push({ status, ms: performance.now() - sent, n });
+      answers.push({ status, ms: performance.now() - sent, n, phases });
       if (status === 503 || status === 0) {
         const wait = Math.min(Math.max(retryAfterS, 0.05) * 1000, Math.max(0, end - performance.now()));
         await new Promise((resolve) => setTimeout(resolve, wait));

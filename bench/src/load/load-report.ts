@@ -48,11 +48,30 @@ export function loadTable(r: LoadResult): string {
   );
 }
 
+const PHASES = ["auth", "plan", "meter", "backend", "settle", "outside"] as const;
+
+/** Where the edge's time went in each edge cell: p50 / p99 ms per Server-Timing phase, and the rest. */
+export function edgePhaseTable(r: LoadResult): string | null {
+  const cells = r.cells.filter((c) => c.path === "edge" && c.phases_ms);
+  if (cells.length === 0) return null;
+  const rows = cells.map((c) => [
+    c.budget_ms,
+    c.concurrency,
+    c.scheduler,
+    ...PHASES.map((phase) => {
+      const p = c.phases_ms?.[phase];
+      return p ? `${p.p50 ?? "–"} / ${p.p99 ?? "–"}` : "–";
+    }),
+  ]);
+  return markdownTable(["budget ms", "clients", "scheduler", ...PHASES.map((p) => `${p} ms`)], rows, 1);
+}
+
 export const LOAD_START = "<!-- load section: written by the load bench -->";
 export const LOAD_END = "<!-- end of load section -->";
 
 /** The `## Load` section of SUMMARY.md, between markers so a load-only run can replace it in place. */
 export function loadSection(r: LoadResult, targetLines: readonly string[], generatedAt: string): string[] {
+  const phases = edgePhaseTable(r);
   return [
     LOAD_START,
     "## Load: closed-loop clients, legacy vs batching scheduler",
@@ -70,6 +89,15 @@ export function loadSection(r: LoadResult, targetLines: readonly string[], gener
     "",
     loadTable(r),
     "",
+    ...(phases
+      ? [
+          "Where an edge request's time went (p50 / p99 ms of the Server-Timing phases of the answers that reached the meter; " +
+            "`outside`: the client's time less the phases — workerd's queue before the handler, the response, the connection):",
+          "",
+          phases,
+          "",
+        ]
+      : []),
     r.same_request
       ? `Same request (n=8, fixed seed) alone and beside ${r.same_request.concurrent_clients} clients: ` +
         `winner ${r.same_request.same_winner ? "the same" : "DIFFERENT"}, largest score difference ` +

@@ -1,12 +1,19 @@
 // The backend pool from BACKENDS: per backend its cached profile (TTL), reported load and predicted wait,
 // and the requests this isolate has in flight there; ranks reachable backends by the earliest predicted
 // start. Lives per isolate.
+//
+// The predicted wait is kept current between two reads of /healthz (up to LOAD_TTL_MS apart, and a loaded
+// backend's queue changes by the request): the reported wait drains as time passes, and every request this
+// isolate has claimed there since the read adds its least work (backend-work.ts) until it is answered. A
+// request checks the wait and claims its place in one synchronous step (waitMs, then claim), so a burst
+// of concurrent requests sees the wait grow with each one admitted, and the edge refuses at once the one
+// that would not fit (admit-for-backend.ts) instead of reserving, forwarding, and being refused by the backend.
 import type { Profile } from "@tinyscale/shared";
 import type { Config } from "../config/env.js";
 import { fetchProfile, fetchReportedLoad } from "./backend-status.js";
 
 // Load changes by the request, so it is re-read far more often than the profile.
-const LOAD_TTL_MS = 1_000;
+export const LOAD_TTL_MS = 1_000;
 /** A backend that refused a connection is skipped for this long before it is tried again. */
 export const DOWN_FOR_MS = 5_000;
 // Longer than both status fetch timeouts, so only a refresh whose request was cancelled counts as stuck.
@@ -18,6 +25,20 @@ export interface BackendView {
   load: number;
   /** Predicted ms before a request sent now would start there (0 when it reports none). */
   waitMs: number;
+  /** Ms since its load was last read (a request that refreshes reads it again after LOAD_TTL_MS). */
+  loadAgeMs: number;
+}
+
+/** A request this isolate has admitted for a backend and not yet seen answered. */
+interface Claim {
+  atMs: number;
+  /**
+   * When it stops counting even if never released: workerd may drop a request whose client went away
+   * without running its remaining code, and a claim left behind must not inflate the wait for good.
+   */
+  untilMs: number;
+  /** Its least work on the backend (one candidate), which the backend owes it before any other's second. */
+  leastWorkMs: number;
 }
 
 interface BackendState {
@@ -27,7 +48,7 @@ interface BackendState {
   reportedLoad: number | null;
   reportedWaitMs: number | null;
   loadAtMs: number;
-  inFlight: number;
+  claims: Set<Claim>;
   downUntilMs: number;
   lastError: string | null;
   /** When a refresh started (0: none); a refresh older than REFRESH_STUCK_MS is assumed abandoned. */
@@ -37,11 +58,24 @@ interface BackendState {
 /** What routes need from the pool; BackendPool is the real one, kept per isolate. */
 export interface Backends {
   readonly size: number;
-  ranked(requestId: string): Promise<BackendView[]>;
+  /**
+   * Refreshes what is stale first. With `background` (e.g. the Worker's waitUntil), a warm but stale load
+   * is re-read without waiting for it: this request ranks on the values already known (at most a refresh
+   * interval old), and no request's latency includes a /healthz round trip. A cold pool is always awaited.
+   */
+  ranked(requestId: string, background?: (work: Promise<unknown>) => void): Promise<BackendView[]>;
+  /** The same ranking from what is known now, fetching nothing (empty before the first profile). */
+  rankedNow(): BackendView[];
   describeUnavailable(): string;
   markDown(url: string, reason: string): void;
-  begin(url: string): void;
-  end(url: string): void;
+  /** The wait a request sent to `url` now would meet (ms), counting the claims made since its report. */
+  waitMs(url: string): number;
+  /**
+   * A request is admitted for `url` and adds `leastWorkMs` to its predicted wait until the returned function
+   * is called (when the backend answered, or the request ended without reaching it); calling it again is a
+   * no-op. It counts for `ttlMs` at most (the request's own timeout).
+   */
+  claim(url: string, leastWorkMs: number, ttlMs: number): () => void;
   /** Ms this edge takes after a backend's answer (settling, the ledger, the response), a high estimate. */
   readonly afterBackendMs: number;
   observeAfterBackend(ms: number): void;
@@ -62,7 +96,7 @@ export class BackendPool implements Backends {
       reportedLoad: null,
       reportedWaitMs: null,
       loadAtMs: 0,
-      inFlight: 0,
+      claims: new Set(),
       downUntilMs: 0,
       lastError: null,
       refreshingSinceMs: 0,
@@ -73,9 +107,14 @@ export class BackendPool implements Backends {
    * Reachable backends with a profile, earliest predicted start first, then least loaded (ties keep the
    * configured order rotated). A backend that reports no wait is ranked by its load alone.
    */
-  async ranked(requestId: string): Promise<BackendView[]> {
+  async ranked(requestId: string, background?: (work: Promise<unknown>) => void): Promise<BackendView[]> {
     const now = Date.now();
-    await Promise.all(this.states.map((state) => this.refresh(state, now, requestId)));
+    await Promise.all(this.states.map((state) => this.refresh(state, now, requestId, background)));
+    return this.rankedNow();
+  }
+
+  rankedNow(): BackendView[] {
+    const now = Date.now();
     const usable = this.states.filter(
       (state): state is BackendState & { profile: Profile } =>
         state.profile !== null && state.downUntilMs <= now,
@@ -83,8 +122,9 @@ export class BackendPool implements Backends {
     const views = usable.map((state) => ({
       url: state.url,
       profile: state.profile,
-      load: (state.reportedLoad ?? 0) + state.inFlight,
-      waitMs: state.reportedWaitMs ?? 0,
+      load: (state.reportedLoad ?? 0) + state.claims.size,
+      waitMs: predictedWaitMs(state, now),
+      loadAgeMs: now - state.loadAtMs,
     }));
     // Rotating before the stable sort spreads equal loads across backends instead of piling on the first.
     const offset = views.length > 0 ? Math.floor(Math.random() * views.length) : 0;
@@ -119,17 +159,28 @@ export class BackendPool implements Backends {
     state.loadAtMs = 0;
   }
 
-  begin(url: string): void {
+  waitMs(url: string): number {
     const state = this.states.find((candidate) => candidate.url === url);
-    if (state) state.inFlight++;
+    return state ? predictedWaitMs(state, Date.now()) : 0;
   }
 
-  end(url: string): void {
+  claim(url: string, leastWorkMs: number, ttlMs: number): () => void {
     const state = this.states.find((candidate) => candidate.url === url);
-    if (state) state.inFlight = Math.max(0, state.inFlight - 1);
+    if (!state) return () => {};
+    const now = Date.now();
+    const claim: Claim = { atMs: now, untilMs: now + ttlMs, leastWorkMs: Math.max(0, leastWorkMs) };
+    state.claims.add(claim);
+    return () => {
+      state.claims.delete(claim);
+    };
   }
 
-  private async refresh(state: BackendState, now: number, requestId: string): Promise<void> {
+  private async refresh(
+    state: BackendState,
+    now: number,
+    requestId: string,
+    background?: (work: Promise<unknown>) => void,
+  ): Promise<void> {
     if (state.downUntilMs > now) return;
     if (state.profile === null) {
       // Cold: nothing to plan with yet, so this request fetches for itself (no promise is shared between
@@ -140,16 +191,20 @@ export class BackendPool implements Backends {
     const profileStale = now - state.profileAtMs >= this.profileTtlMs;
     const loadStale = now - state.loadAtMs >= LOAD_TTL_MS;
     if ((!profileStale && !loadStale) || now - state.refreshingSinceMs < REFRESH_STUCK_MS) return;
-    // Warm but stale: one request refreshes, the others keep using the values they have.
+    // Warm but stale: one request refreshes, the others keep using the values they have. With a
+    // `background`, that request does not wait for it either (the refresh outlives it there).
     state.refreshingSinceMs = now;
-    try {
-      await this.load(state, profileStale, requestId);
-    } finally {
+    const refreshed = this.load(state, profileStale, requestId).finally(() => {
       state.refreshingSinceMs = 0;
-    }
+    });
+    if (background) background(refreshed);
+    else await refreshed;
   }
 
   private async load(state: BackendState, withProfile: boolean, requestId: string): Promise<void> {
+    // The report is dated when it was asked for: requests claimed while it was on its way may or may not be
+    // in it, and counting them again (predictedWaitMs) errs on the side of a longer wait.
+    const askedAtMs = Date.now();
     try {
       const [profile, load] = await Promise.all([
         withProfile ? fetchProfile(state.url, requestId) : Promise.resolve(state.profile),
@@ -159,12 +214,11 @@ export class BackendPool implements Backends {
           throw error;
         }),
       ]);
-      const now = Date.now();
-      if (withProfile) state.profileAtMs = now;
+      if (withProfile) state.profileAtMs = Date.now();
       state.profile = profile;
       state.reportedLoad = load.load;
       state.reportedWaitMs = load.waitMs;
-      state.loadAtMs = now;
+      state.loadAtMs = askedAtMs;
       state.lastError = null;
     } catch (error) {
       state.lastError = error instanceof Error ? error.message : String(error);
@@ -172,6 +226,21 @@ export class BackendPool implements Backends {
       if (withProfile) state.profile = null;
     }
   }
+}
+
+/**
+ * The wait a request sent now would meet: what the backend last reported, less the time since (its queue
+ * drains meanwhile), plus the least work of each request claimed there since that report and not yet answered
+ * (the report cannot include them). A backend whose /healthz reports no wait is ranked by load alone (0).
+ */
+function predictedWaitMs(state: BackendState, now: number): number {
+  if (state.reportedWaitMs === null) return 0;
+  let wait = Math.max(0, state.reportedWaitMs - (now - state.loadAtMs));
+  for (const claim of state.claims) {
+    if (claim.untilMs <= now) state.claims.delete(claim);
+    else if (claim.atMs >= state.loadAtMs) wait += claim.leastWorkMs;
+  }
+  return wait;
 }
 
 // One pool per isolate and backend list, so profiles and load survive across requests.

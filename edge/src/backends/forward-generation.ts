@@ -86,7 +86,6 @@ export async function forwardGeneration(
   const refused: string[] = [];
   for (const { url } of ranked) {
     const startedMs = Date.now();
-    pool.begin(url);
     try {
       const response = await signedFetch(url, request, signal);
       if (response.status !== 200) {
@@ -120,8 +119,6 @@ export async function forwardGeneration(
           cause: error,
         },
       );
-    } finally {
-      pool.end(url);
     }
   }
   throw new TinyscaleError("no_backend", `no backend accepted the connection (${refused.length} tried)`, {

@@ -4,6 +4,7 @@
 // backend decides N within the cap from the deadline and its load, and the edge settles what ran.
 import { type GenerateRequest, type Profile, planCandidates, TinyscaleError } from "@tinyscale/shared";
 import type { Config } from "../config/env.js";
+import { type BackendWork, backendWork } from "./backend-work.js";
 
 export interface PlannedGeneration {
   /** Candidates reserved for: the exact n, or the budget's cap. */
@@ -11,6 +12,11 @@ export interface PlannedGeneration {
   plannedMs: number | null;
   deadlineMs: number;
   timeoutMs: number;
+  /**
+   * The least the backend must run for it (one candidate for a budget, all n for an explicit n): what it
+   * adds to the backend's queue until it is answered.
+   */
+  work: BackendWork;
   /** The request the backend receives: an exact `n`, or `budget_ms` with the cap `max_n`. */
   forwarded: GenerateRequest;
 }
@@ -36,6 +42,7 @@ export function planGeneration(
       plannedMs: null,
       deadlineMs: receivedAtMs + config.defaultTimeoutMs,
       timeoutMs: config.defaultTimeoutMs + config.timeoutMarginMs,
+      work: backendWork(profile, request.verifier, n),
       forwarded: { ...rest, n },
     };
   }
@@ -50,6 +57,7 @@ export function planGeneration(
     plannedMs: plan.predicted_ms,
     deadlineMs: receivedAtMs + budget,
     timeoutMs: budget + config.timeoutMarginMs,
+    work: backendWork(profile, request.verifier, 1),
     forwarded: { ...rest, budget_ms: budget, max_n: plan.n },
   };
 }

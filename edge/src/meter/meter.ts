@@ -21,13 +21,40 @@ export interface Meter {
   usage(keyId: string, limits: KeyLimits): Promise<MeterSnapshot>;
 }
 
+/** Object ids by key id, per isolate: deriving one from a name is a hash, the same for every request. */
+const ids = new WeakMap<DurableObjectNamespace<KeyMeter>, Map<string, DurableObjectId>>();
+const MAX_CACHED_IDS = 10_000;
+
+function idFor(namespace: DurableObjectNamespace<KeyMeter>, keyId: string): DurableObjectId {
+  let byKey = ids.get(namespace);
+  if (!byKey) {
+    byKey = new Map();
+    ids.set(namespace, byKey);
+  }
+  let id = byKey.get(keyId);
+  if (!id) {
+    if (byKey.size >= MAX_CACHED_IDS) byKey.clear();
+    id = namespace.idFromName(keyId);
+    byKey.set(keyId, id);
+  }
+  return id;
+}
+
 // The RPC stub types each result as a serialised copy with Disposable mixed in; the values are plain data
 // (numbers, strings, ArrayBuffers), so casting back to the declared shape is exact.
+// One DurableObjectMeter serves one request (services middleware), so its stubs are that request's own.
 export class DurableObjectMeter implements Meter {
+  private readonly stubs = new Map<string, DurableObjectStub<KeyMeter>>();
+
   constructor(private readonly namespace: DurableObjectNamespace<KeyMeter>) {}
 
   private stub(keyId: string): DurableObjectStub<KeyMeter> {
-    return this.namespace.get(this.namespace.idFromName(keyId));
+    let stub = this.stubs.get(keyId);
+    if (!stub) {
+      stub = this.namespace.get(idFor(this.namespace, keyId));
+      this.stubs.set(keyId, stub);
+    }
+    return stub;
   }
 
   async admit(keyId: string, request: AdmitRequest): Promise<AdmitResult> {

@@ -11,7 +11,19 @@ export interface JsonBody<T> {
   raw: Uint8Array;
 }
 
-export async function readRawBody(c: Context<AppEnv>): Promise<Uint8Array> {
+/**
+ * The request's body, read once: a second call (the overload check reads it before the route) gets the
+ * same bytes, or the same error.
+ */
+export function readRawBody(c: Context<AppEnv>): Promise<Uint8Array> {
+  const read = c.get("rawBody");
+  if (read) return read;
+  const reading = readBodyOnce(c);
+  c.set("rawBody", reading);
+  return reading;
+}
+
+async function readBodyOnce(c: Context<AppEnv>): Promise<Uint8Array> {
   const limit = c.get("services").config.maxBodyBytes;
   const tooLarge = () => new TinyscaleError("payload_too_large", `the body may be at most ${limit} bytes`);
   const declared = Number(c.req.header("content-length"));

@@ -1,0 +1,51 @@
+// The load section's per-cell figures on fixed answers — fast, no benchmark run: shares inside the
+// budget, fast refusals, and where the edge's time went (its Server-Timing phases and the rest).
+
+import { describe, expect, it } from "vitest";
+import { cellStats } from "../src/load/cell-stats.js";
+import { type Answer, serverTimingPhases } from "../src/load/closed-loop.js";
+
+describe("serverTimingPhases", () => {
+  it("reads each phase's dur and skips entries without one", () => {
+    expect(
+      serverTimingPhases("auth;dur=3, plan;dur=0, meter;dur=12.5, backend;dur=240, settle;dur=4"),
+    ).toEqual({
+      auth: 3,
+      plan: 0,
+      meter: 12.5,
+      backend: 240,
+      settle: 4,
+    });
+    expect(serverTimingPhases('cache;desc="hit", edge;dur=7')).toEqual({ edge: 7 });
+    expect(serverTimingPhases(null)).toEqual({});
+  });
+});
+
+describe("cellStats", () => {
+  const answers: Answer[] = [
+    { status: 200, ms: 300, n: 4, phases: { auth: 10, backend: 250, settle: 10 } },
+    { status: 200, ms: 500, n: 2, phases: { auth: 30, backend: 380, settle: 20 } },
+    { status: 503, ms: 20, n: null, phases: {} },
+    { status: 503, ms: 400, n: null, phases: {} },
+  ];
+
+  it("counts 200s inside the budget and fast 503s, and the candidates per second", () => {
+    const stats = cellStats({ answers, elapsedS: 2 }, 400);
+    expect(stats).toMatchObject({
+      requests: 4,
+      ok: 2,
+      ok_inside_share: 0.25,
+      answered_inside_share: 0.5,
+      refused_503: 2,
+      candidates_per_s: 3,
+    });
+  });
+
+  it("splits the edge's answers into its phases and the time outside them", () => {
+    const phases = cellStats({ answers, elapsedS: 2 }, 400).phases_ms;
+    expect(phases?.backend).toEqual({ p50: 380, p99: 380 });
+    // 300 − 270 and 500 − 430: the time the edge did not see (its queue, the response, the connection).
+    expect(phases?.outside).toEqual({ p50: 70, p99: 70 });
+    expect(cellStats({ answers: answers.slice(2), elapsedS: 1 }, 400).phases_ms).toBeUndefined();
+  });
+});

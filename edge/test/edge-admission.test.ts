@@ -1,0 +1,75 @@
+// The edge's own admission under a burst: each budget request admitted for a backend adds its least work
+// to that backend's predicted wait at once, so when more arrive together than the budget leaves room for,
+// the edge refuses the rest itself — 503 overloaded + Retry-After, nothing forwarded, reserved or charged —
+// instead of forwarding them for the backend to refuse. Once the admitted ones are answered, their work no
+// longer counts and the next request is admitted.
+
+import type { UsageResponse } from "@tinyscale/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backendWork } from "../src/backends/backend-work.js";
+import { SIGNING_SECRET, startTestEdge, type TestEdge } from "./helpers/edge-fixture.js";
+import { FAKE_PROFILE, type FakeBackend, startFakeBackend } from "./helpers/fake-backend.js";
+
+let backend: FakeBackend;
+let edge: TestEdge;
+
+const BUDGET_MS = 400;
+const NETWORK_MARGIN_MS = 20; // the edge's default
+
+beforeAll(async () => {
+  backend = await startFakeBackend(SIGNING_SECRET);
+  backend.delayMs = 300; // each admitted request stays on the backend long enough for the burst to arrive
+  edge = await startTestEdge([backend.url]);
+});
+afterAll(async () => {
+  await edge?.close();
+  await backend?.close();
+});
+
+describe("a burst larger than the budget leaves room for", () => {
+  it("is admitted up to what fits and the rest refused at the edge, charging nothing for them", async () => {
+    const created = await edge.createKey({ max_concurrent: 100, rpm: 10_000, burst: 1_000 });
+    // Read the backend's load now (it reports no wait), so the whole burst is counted against this report.
+    const plan = await edge.fetch("/v1/plan", {
+      method: "POST",
+      key: created.key,
+      body: JSON.stringify({ budget_ms: BUDGET_MS }),
+    });
+    expect(plan.status).toBe(200);
+
+    const { leastWorkMs, stepMs } = backendWork(FAKE_PROFILE, "vhs", 1);
+    // Each admitted request adds leastWorkMs to the wait; the next fits while the wait leaves it room.
+    const fit = Math.floor((BUDGET_MS - NETWORK_MARGIN_MS - stepMs - leastWorkMs) / leastWorkMs) + 1;
+    const burst = fit + 6;
+    const sentBefore = backend.received.length;
+    const answers = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        edge.generate(created.key, { prompt: `a fox ${i}`, budget_ms: BUDGET_MS }).then(async (r) => ({
+          status: r.status,
+          retryAfter: r.headers.get("retry-after"),
+          body: (await r.json()) as { error?: { code: string }; usage?: { credits: number } },
+        })),
+      ),
+    );
+    const served = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 503);
+    expect(served.length + refused.length).toBe(burst);
+    // The edge's own time before the check can only admit fewer, never more.
+    expect(served.length).toBeGreaterThanOrEqual(1);
+    expect(served.length).toBeLessThanOrEqual(fit);
+    for (const answer of refused) {
+      expect(answer.body.error?.code).toBe("overloaded");
+      expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+    }
+    // Only the admitted ones reached the backend; the refused ones reserved and cost nothing.
+    expect(backend.received.length - sentBefore).toBe(served.length);
+    const charged = served.reduce((sum, a) => sum + (a.body.usage?.credits ?? 0), 0);
+    const usage = (await (await edge.fetch("/v1/usage", { key: created.key })).json()) as UsageResponse;
+    expect(usage.credits_reserved).toBe(0);
+    expect(usage.credits_used).toBe(charged);
+
+    // Answered requests no longer count: the next one is admitted.
+    const next = await edge.generate(created.key, { prompt: "a fox after the burst", budget_ms: BUDGET_MS });
+    expect(next.status).toBe(200);
+  });
+});
