@@ -112,7 +112,7 @@ def _full() -> TrainConfig:
     return TrainConfig(
         # one thread: on a shared 2-core machine two threads ran 10× slower per step than one (measured)
         name="full", seed=0, threads=1,
-        world_images=16000, pairs=16384, verifier_samples=16384, heldout_prompts=160, candidates_per_prompt=8,
+        world_images=16000, pairs=12288, verifier_samples=16384, heldout_prompts=160, candidates_per_prompt=8,
         teacher_steps=6, teacher_cfg=2.5, cfg_dropout=0.1, focal_gamma=0.0,
         budgets=dict(
             autoencoder=Budget(steps=6000, minutes=18, batch=32, lr=1e-3),
