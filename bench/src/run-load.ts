@@ -3,11 +3,14 @@
 //   --quick         1.5 s per cell, concurrency 1, 16, 64, budget 400 ms only (a smoke run)
 //   --seconds <s>   seconds per cell (default 4)
 //   --out <dir>     write there instead of bench/results
+//   --paths <list>  only these paths (direct,edge), --concurrency <list>, --budgets <list> (400,2x),
+//   --schedulers <list> (legacy,batched): a subset of the cells, e.g. to compare one change quickly
+//   --port <p>      the first backend's port (default 18471; the second backend takes p + 1)
 
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { REPO_ROOT } from "./bundle/repo-paths.js";
-import { benchLoad, LOAD_CONCURRENCY } from "./load/bench-load.js";
+import { benchLoad, LOAD_CONCURRENCY, type LoadOptions } from "./load/bench-load.js";
 import { loadSection, replaceLoadSection } from "./load/load-report.js";
 import { loadTargets } from "./load/load-targets.js";
 import { evaluateTarget, targetLine } from "./report/targets.js";
@@ -22,12 +25,16 @@ async function main(): Promise<void> {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  const list = (flag: string) => at(flag)?.split(",");
   const outDir = at("--out") ?? RESULTS_DIR;
   process.chdir(REPO_ROOT); // workerd resolves the edge's script from the cwd
   const result = await benchLoad({
     cellSeconds: Number(at("--seconds") ?? (quick ? 1.5 : 4)),
-    concurrency: quick ? [1, 16, 64] : LOAD_CONCURRENCY,
-    budgets: quick ? ["400"] : ["400", "2x"],
+    concurrency: list("--concurrency")?.map(Number) ?? (quick ? [1, 16, 64] : LOAD_CONCURRENCY),
+    budgets: (list("--budgets") as LoadOptions["budgets"] | undefined) ?? (quick ? ["400"] : ["400", "2x"]),
+    paths: list("--paths") as LoadOptions["paths"],
+    schedulers: list("--schedulers") as LoadOptions["schedulers"],
+    ...(at("--port") ? { port: Number(at("--port")) } : {}),
   });
   const targets = loadTargets(result).map(evaluateTarget);
   const lines = targets.map(targetLine);
