@@ -52,6 +52,22 @@ export class CostModel {
     return this.stage("finish", rows);
   }
 
+  /** A winner's share of a finish run of `finishChunk` winners (how the worker finishes them). */
+  get finishRowMs(): number {
+    const chunk = this.finishChunk;
+    return this.finishMs(chunk) / chunk;
+  }
+
+  /** Encoding one prompt (text encoder), when its embeddings are not cached yet. */
+  get textMs(): number {
+    return this.stage("text_encode", 1);
+  }
+
+  /** Encoding one image (PNG etc.): off the graph thread (sharp's threads), on each request's way out. */
+  get encodeMs(): number {
+    return this.stage("image_encode", 1);
+  }
+
   /** A candidate's share of a full propose batch. */
   get proposeRowMs(): number {
     return this.proposeMs(this.maxBatch) / this.maxBatch;
