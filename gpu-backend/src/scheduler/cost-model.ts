@@ -15,6 +15,8 @@ export class CostModel {
     readonly maxBatch: number,
     /** How much slower graphs run now than when profiled (others share the machine); 1 = as profiled. */
     readonly slowdown = 1,
+    /** Kept back from every deadline: how late answers planned to their deadline recently landed. */
+    readonly marginMs = 0,
   ) {}
 
   get measured(): boolean {
@@ -26,9 +28,9 @@ export class CostModel {
     return timings && batch > 0 ? stageMs(timings, batch) * this.slowdown : 0;
   }
 
-  /** The same model at another slowdown. */
-  withSlowdown(slowdown: number): CostModel {
-    return new CostModel(this.stages, this.maxBatch, slowdown);
+  /** The same model at another slowdown (and lateness margin). */
+  withSlowdown(slowdown: number, marginMs = this.marginMs): CostModel {
+    return new CostModel(this.stages, this.maxBatch, slowdown, marginMs);
   }
 
   /**

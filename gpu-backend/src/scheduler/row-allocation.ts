@@ -77,7 +77,7 @@ export function extending(all: readonly RowDemand[], cost: CostModel, now: numbe
   );
   for (let changed = true; changed; ) {
     changed = false;
-    let ahead = now + cost.stepMs + DEADLINE_SLACK_MS + cost.encodeMs;
+    let ahead = now + cost.stepMs + DEADLINE_SLACK_MS + cost.marginMs + cost.encodeMs;
     for (const d of all) if (stopping.has(d.id)) ahead += owedMs(d, cost);
     for (const demand of order) {
       if (stopping.has(demand.id)) continue;

@@ -1,5 +1,5 @@
 // Messages between the HTTP thread and an inference worker thread. Plain data (structured clone); the
-// image bytes travel as a transferred ArrayBuffer.
+// image (encoded bytes, or raw pixels from the batching scheduler) travels as a transferred ArrayBuffer.
 
 import type { ErrorCode } from "@tinyscale/shared";
 import type { SchedulerName } from "../admission/scheduler.js";
