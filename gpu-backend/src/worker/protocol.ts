@@ -19,6 +19,8 @@ export interface WorkerInit {
   maxBatch: number;
   /** batched: jobs run together, N decided step by step; legacy: one whole job at a time. */
   scheduler: SchedulerName;
+  /** Nice value added to this thread's (and its graph threads') CPU priority (worker/thread-priority.ts). */
+  nice: number;
 }
 
 export type ToWorker =
