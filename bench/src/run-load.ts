@@ -3,15 +3,16 @@
 //   --quick         1.5 s per cell, concurrency 1, 16, 64, budget 400 ms only (a smoke run)
 //   --seconds <s>   seconds per cell (default 4)
 //   --out <dir>     write there instead of bench/results
-//   --concurrency <list>, --budgets <400,2x>, --paths <edge,direct>, --schedulers <legacy,batched>
-//                   run only those cells (comma-separated), e.g. the edge cells at 32 and 64 clients
+//   --paths <list>  only these paths (direct,edge), --concurrency <list>, --budgets <list> (400,2x),
+//   --schedulers <list> (legacy,batched): a subset of the cells, e.g. to compare one change quickly
+//   --port <p>      the first backend's port (default 18471; the second backend takes p + 1)
 //   --backend-nice <0-19>  the backend's CPU priority (default: the local stack's; 0 = the edge's)
 //   --edge-script <file>   run this built Worker bundle as the edge (e.g. another revision's, to compare)
 
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { REPO_ROOT } from "./bundle/repo-paths.js";
-import { benchLoad, LOAD_CONCURRENCY } from "./load/bench-load.js";
+import { benchLoad, LOAD_CONCURRENCY, type LoadOptions } from "./load/bench-load.js";
 import { loadSection, replaceLoadSection } from "./load/load-report.js";
 import { loadTargets } from "./load/load-targets.js";
 import { evaluateTarget, targetLine } from "./report/targets.js";
@@ -40,15 +41,12 @@ async function main(): Promise<void> {
     cellSeconds: Number(at("--seconds") ?? (quick ? 1.5 : 4)),
     concurrency: list("--concurrency")?.map(Number) ?? (quick ? [1, 16, 64] : LOAD_CONCURRENCY),
     budgets:
-      (list("--budgets", ["400", "2x"]) as ("400" | "2x")[] | undefined) ?? (quick ? ["400"] : ["400", "2x"]),
-    ...(list("--paths", ["edge", "direct"])
-      ? { paths: list("--paths", ["edge", "direct"]) as ("edge" | "direct")[] }
-      : {}),
+      (list("--budgets", ["400", "2x"]) as LoadOptions["budgets"] | undefined) ?? (quick ? ["400"] : ["400", "2x"]),
+    paths: list("--paths", ["edge", "direct"]) as LoadOptions["paths"],
+    schedulers: list("--schedulers", ["legacy", "batched"]) as LoadOptions["schedulers"],
+    ...(at("--port") ? { port: Number(at("--port")) } : {}),
     ...(at("--backend-nice") !== undefined ? { backendNiceness: Number(at("--backend-nice")) } : {}),
     ...(at("--edge-script") ? { edgeScript: at("--edge-script") as string } : {}),
-    ...(list("--schedulers", ["legacy", "batched"])
-      ? { schedulers: list("--schedulers", ["legacy", "batched"]) as ("legacy" | "batched")[] }
-      : {}),
   });
   const targets = loadTargets(result).map(evaluateTarget);
   const lines = targets.map(targetLine);

@@ -136,6 +136,7 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
         logLevel: options.logLevel,
         maxBatch: state.maxBatch,
         scheduler: options.scheduler,
+        nice: options.workerNice,
       },
     });
     if (state.phase !== "loading") {

@@ -36,10 +36,12 @@ export interface LoadOptions {
   concurrency: readonly number[];
   /** Run only these budgets: 400 and/or "2x" (twice the single-candidate time). */
   budgets: readonly ("400" | "2x")[];
-  /** Run only these paths (default both). */
+  /** Run only these paths (default both): "direct" alone needs no edge. */
   paths?: readonly LoadCell["path"][];
-  /** Run only these schedulers (default both; the same-request check runs with the batched one). */
+  /** Run only these schedulers (default both, legacy first). */
   schedulers?: readonly SchedulerName[];
+  /** The first backend's port (default 18471); the next scheduler's backend takes the next one. */
+  port?: number;
   /** The backend's CPU priority, lowered by this (default: the local stack's, LOCAL_BACKEND_NICENESS). */
   backendNiceness?: number;
   /** Run this already-built Worker bundle as the edge instead of building the current one. */
@@ -59,6 +61,7 @@ async function runScheduler(
   const secret = randomBytes(32).toString("hex");
   const bearer = randomBytes(16).toString("hex");
   const adminToken = randomBytes(16).toString("hex");
+  const wanted = opts.paths ?? ["direct", "edge"];
   const backend = await startBackendServer({
     scheduler,
     port,
@@ -66,16 +69,18 @@ async function runScheduler(
     bearer,
     ...(opts.backendNiceness !== undefined ? { niceness: opts.backendNiceness } : {}),
   });
-  const edge = await startLocalEdge({
-    backends: [backend.url],
-    signingSecret: secret,
-    adminToken,
-    ...(opts.edgeScript ? { scriptPath: opts.edgeScript } : {}),
-  });
+  const edge = wanted.includes("edge")
+    ? await startLocalEdge({
+        backends: [backend.url],
+        signingSecret: secret,
+        adminToken,
+        ...(opts.edgeScript ? { scriptPath: opts.edgeScript } : {}),
+      })
+    : undefined;
   try {
     // Several keys, clients spread over them, as several callers would be (each key's meter is one object).
     const keys: string[] = [];
-    for (let k = 0; k < KEYS; k++)
+    for (let k = 0; edge && k < KEYS; k++)
       keys.push(await createBenchKey(edge.url, adminToken, `load ${scheduler} ${k}`));
     // "Twice the single-candidate time", counted as the caller sees it: one candidate's predicted time plus
     // the network margin is the smallest budget the planner accepts; the second budget is twice that.
@@ -92,13 +97,16 @@ async function runScheduler(
     };
     const allPaths = [
       direct,
-      {
-        path: "edge" as const,
-        url: `${edge.url}/v1/generate`,
-        headers: (c: number) => ({ authorization: `Bearer ${keys[c % KEYS]}` }),
-      },
-    ];
-    const paths = allPaths.filter((p) => !opts.paths || opts.paths.includes(p.path));
+      ...(edge
+        ? [
+            {
+              path: "edge" as const,
+              url: `${edge.url}/v1/generate`,
+              headers: (c: number) => ({ authorization: `Bearer ${keys[c % KEYS]}` }),
+            },
+          ]
+        : []),
+    ].filter((p) => wanted.includes(p.path));
     // warm-up: prompts encoded, sessions hot, the edge's profile cached
     for (const p of paths)
       for (let i = 0; i < 3; i++)
@@ -146,7 +154,7 @@ async function runScheduler(
     await afterCells(direct.url, direct.headers);
     return { single, budgets };
   } finally {
-    await edge.close();
+    await edge?.close();
     await backend.stop();
   }
 }
@@ -159,23 +167,25 @@ export async function benchLoad(opts: LoadOptions): Promise<LoadResult> {
     budgets_ms: [],
     cell_seconds: opts.cellSeconds,
   };
-  const runs = (name: SchedulerName) => !opts.schedulers || opts.schedulers.includes(name);
+  const schedulers = opts.schedulers ?? ["legacy", "batched"];
   // Both schedulers run the same budgets: the second is taken from the first backend's profile.
-  const legacy = runs("legacy") ? await runScheduler("legacy", 18_471, opts, cells, async () => {}) : null;
-  const batched = runs("batched")
-    ? await runScheduler(
-        "batched",
-        18_472,
-        opts,
-        cells,
-        async (url, headers) => {
-          result.same_request = await sameRequestUnderLoad(url, headers, 32);
-          log(`load same request alone vs under 32 clients: ${JSON.stringify(result.same_request)}`);
-        },
-        legacy?.budgets,
-      )
-    : null;
-  result.single_candidate_ms = { legacy: legacy?.single ?? 0, batched: batched?.single ?? 0 };
-  result.budgets_ms = legacy?.budgets ?? batched?.budgets ?? [];
+  let budgets: number[] | undefined;
+  for (const [i, scheduler] of schedulers.entries()) {
+    const ran = await runScheduler(
+      scheduler,
+      (opts.port ?? 18_471) + i,
+      opts,
+      cells,
+      async (url, headers) => {
+        if (scheduler !== "batched") return;
+        result.same_request = await sameRequestUnderLoad(url, headers, 32);
+        log(`load same request alone vs under 32 clients: ${JSON.stringify(result.same_request)}`);
+      },
+      budgets,
+    );
+    budgets ??= ran.budgets;
+    result.single_candidate_ms[scheduler] = ran.single;
+  }
+  result.budgets_ms = budgets ?? [];
   return result;
 }

@@ -10,7 +10,7 @@ import { DEFAULT_NETWORK_MARGIN_MS, TinyscaleError } from "@tinyscale/shared";
 import type { BackendMetrics } from "../metrics/metrics.js";
 import type { GenerationResult } from "../pipeline/types.js";
 import { type CostModel, DEADLINE_SLACK_MS } from "../scheduler/cost-model.js";
-import { ReturnPath, Slowdown } from "../scheduler/slowdown.js";
+import { Lateness, ReturnPath, Slowdown } from "../scheduler/slowdown.js";
 import type { Admission, JobRunner } from "./admission-queue.js";
 import type { Scheduler } from "./scheduler.js";
 
@@ -36,14 +36,15 @@ function feasible(
   entries: readonly Owed[],
   now: number,
   workers: number,
-  stepMs: number,
+  /** Kept ahead of all work: the batch that may be running now, plus the workers' lateness margin. */
+  leadMs: number,
   aheadMs: number,
 ): boolean[] {
   let ahead = aheadMs;
   return entries.map((entry) => {
     ahead += entry.ms;
     return (
-      entry.deadlineMs === null || now + stepMs + ahead / workers + DEADLINE_SLACK_MS <= entry.deadlineMs
+      entry.deadlineMs === null || now + leadMs + ahead / workers + DEADLINE_SLACK_MS <= entry.deadlineMs
     );
   });
 }
@@ -59,6 +60,8 @@ export class BatchAdmission implements Scheduler {
   private drained: (() => void)[] = [];
   /** The workers' latest measured slowdown against the profile, reported with each result. */
   private readonly slowdown = new Slowdown();
+  /** The workers' latest margin for their measured lateness, reported with each result. */
+  private readonly lateness = new Lateness();
   /** How long results take from a worker back to here; the worker aims that much before each deadline. */
   private readonly returnPath = new ReturnPath();
   /**
@@ -77,7 +80,9 @@ export class BatchAdmission implements Scheduler {
 
   /** The profile's costs, scaled by the measured slowdown while other requests run (idle: as profiled). */
   private costs(): CostModel {
-    return this.owed.size === 0 ? this.profiled() : this.profiled().withSlowdown(this.slowdown.factor);
+    return this.owed.size === 0
+      ? this.profiled()
+      : this.profiled().withSlowdown(this.slowdown.factor, this.lateness.ms);
   }
 
   attach(runner: JobRunner): void {
@@ -140,9 +145,11 @@ export class BatchAdmission implements Scheduler {
     const reported = this.reportedMs() * this.workers;
     const before = this.unreported().sort(byDeadline);
     const after = [...before, entry].sort(byDeadline);
-    const fineBefore = feasible(before, now, this.workers, cost.stepMs, reported);
+    // The batch that may be running now, and the margin the workers keep for their recent lateness.
+    const leadMs = cost.stepMs + cost.marginMs;
+    const fineBefore = feasible(before, now, this.workers, leadMs, reported);
     const wasFine = new Map(before.map((e, i) => [e, fineBefore[i]]));
-    const isFine = feasible(after, now, this.workers, cost.stepMs, reported);
+    const isFine = feasible(after, now, this.workers, leadMs, reported);
     after.forEach((e, i) => {
       const ok = isFine[i];
       if (ok) return;
@@ -191,6 +198,7 @@ export class BatchAdmission implements Scheduler {
       .dispatch({ ...admission.job, deadlineMs: workerDeadline }, admission.signal)
       .then((result) => {
         if (result.slowdown !== undefined) this.slowdown.set(result.slowdown);
+        if (result.lateMs !== undefined) this.lateness.set(result.lateMs);
         if (result.finishedAtMs !== undefined) {
           this.returnPath.observe(Date.now() - result.finishedAtMs);
           if (result.owedMs !== undefined) this.report = { owedMs: result.owedMs, atMs: result.finishedAtMs };

@@ -24,6 +24,7 @@ export interface BackendOptions {
   textCacheSize: number;
   profileRuns: number;
   intraOpThreads: number | undefined;
+  workerNice: number;
   logLevel: LogLevel;
   scheduler: SchedulerName;
 }
@@ -179,6 +180,16 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     help: "CPU threads per graph run (onnxruntime intraOpNumThreads).",
   },
   {
+    key: "workerNice",
+    flag: "--worker-nice",
+    env: "TINYSCALE_WORKER_NICE",
+    kind: "int",
+    defaultText: "10",
+    help:
+      "How much lower (Linux nice, 0..19) the inference threads run than the HTTP thread, so that " +
+      "refusals and finished answers do not wait behind a graph run for a core. 0 keeps them equal.",
+  },
+  {
     key: "logLevel",
     flag: "--log-level",
     env: "TINYSCALE_LOG_LEVEL",
@@ -209,6 +220,7 @@ export const DEFAULT_OPTIONS: BackendOptions = {
   textCacheSize: 64,
   profileRuns: 3,
   intraOpThreads: undefined,
+  workerNice: 10,
   logLevel: "info",
   scheduler: "batched",
 };
@@ -273,6 +285,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     );
   }
   if (options.workers < 1) throw new OptionsError("--workers / TINYSCALE_WORKERS must be at least 1");
+  if (options.workerNice > 19) {
+    throw new OptionsError("--worker-nice / TINYSCALE_WORKER_NICE must be between 0 and 19");
+  }
   if (options.maxN < 1) throw new OptionsError("--max-n / TINYSCALE_MAX_N must be at least 1");
   if (options.maxBatch !== undefined && options.maxBatch < 1) {
     throw new OptionsError("--max-batch / TINYSCALE_MAX_BATCH must be at least 1");

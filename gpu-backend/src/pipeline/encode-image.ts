@@ -13,19 +13,27 @@ export interface EncodedImage {
   height: number;
 }
 
-export async function encodeImage(
+/** One row of a uint8 [batch, H, W, 3] image tensor as its own RGB pixels. */
+export function rawPixels(
   images: HostTensor,
   row: number,
-  format: OutputFormat,
-  trace: JobTrace,
-): Promise<EncodedImage> {
+): { data: Uint8Array; width: number; height: number } {
   const [, height = 0, width = 0, channels] = images.dims;
   if (channels !== 3 || !(images.data instanceof Uint8Array)) {
     throw new Error(
       `image tensor must be uint8 [batch, H, W, 3], got ${images.dtype} [${images.dims.join(", ")}]`,
     );
   }
-  const pixels = sliceBatch(images, row, 1).data as Uint8Array;
-  const bytes = await trace.time("image_encode", 1, () => encodeRgb(pixels, width, height, format));
+  return { data: sliceBatch(images, row, 1).data as Uint8Array, width, height };
+}
+
+export async function encodeImage(
+  images: HostTensor,
+  row: number,
+  format: OutputFormat,
+  trace: JobTrace,
+): Promise<EncodedImage> {
+  const { data, width, height } = rawPixels(images, row);
+  const bytes = await trace.time("image_encode", 1, () => encodeRgb(data, width, height, format));
   return { bytes, mimeType: MIME_TYPES[format], width, height };
 }

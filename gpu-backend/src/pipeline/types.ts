@@ -35,7 +35,13 @@ export interface StageSample {
 }
 
 export interface GenerationResult {
+  /** The encoded image, or its raw RGB pixels (uint8 [H, W, 3]) while `unencoded` is set. */
   image: Uint8Array;
+  /**
+   * Set when `image` still holds raw pixels to encode as this format: the batching worker leaves the encode
+   * to the HTTP thread (worker/encode-result.ts), which completes the result before anyone sees it.
+   */
+  unencoded?: OutputFormat;
   mimeType: string;
   width: number;
   height: number;
@@ -50,6 +56,8 @@ export interface GenerationResult {
   queueMs?: number;
   /** The worker's measured slowdown against its profile when this result left it (batching scheduler). */
   slowdown?: number;
+  /** How much the worker keeps back from deadlines for its recent lateness (batching scheduler). */
+  lateMs?: number;
   /** Epoch ms when the worker posted this result (the HTTP thread measures the way back from it). */
   finishedAtMs?: number;
   /** Ms of work the worker still owed to its other requests when this result left it (batching). */

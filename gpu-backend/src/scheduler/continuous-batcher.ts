@@ -8,9 +8,10 @@
 
 import { performance } from "node:perf_hooks";
 import { candidateSeed, TinyscaleError } from "@tinyscale/shared";
+import { MIME_TYPES } from "../image/encode-image.js";
 import type { HostTensor } from "../onnx/session.js";
 import { verdictOf } from "../pipeline/candidate-loop.js";
-import { encodeImage } from "../pipeline/encode-image.js";
+import { rawPixels } from "../pipeline/encode-image.js";
 import { candidateLatents } from "../pipeline/latents.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { PromptRows } from "../pipeline/prompt-rows.js";
@@ -21,7 +22,7 @@ import { JobTrace } from "../pipeline/trace.js";
 import type { CandidateScore, GenerationJob, GenerationResult } from "../pipeline/types.js";
 import type { CostModel } from "./cost-model.js";
 import { allocateRows, owedWork, type RowDemand } from "./row-allocation.js";
-import { Slowdown } from "./slowdown.js";
+import { Lateness, Slowdown } from "./slowdown.js";
 
 export interface BatcherJob {
   id: number;
@@ -48,6 +49,7 @@ export class ContinuousBatcher {
   private readonly whole: BatcherJob[] = [];
   private running = false;
   private readonly slowdown = new Slowdown();
+  private readonly lateness = new Lateness();
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -112,7 +114,16 @@ export class ContinuousBatcher {
     this.onError(job, error);
   }
 
+  /**
+   * One step: encode new prompts, finish the requests that stop, run one shared propose batch. The
+   * slowdown is measured on whole steps (wall time against the profile's time for the graph runs in it):
+   * what the deadlines depend on includes the work between graph runs and the time this thread waits for
+   * a core on a busy machine, not only the graph runs themselves.
+   */
   private async step(): Promise<void> {
+    const started = performance.now();
+    const profiled = this.costs();
+    let predictedMs = 0;
     for (const job of this.active.values()) {
       if (job.cancelled && job.candidates.length === 0) {
         // Its caller went away before anything ran for it: drop it without running anything.
@@ -127,23 +138,25 @@ export class ContinuousBatcher {
         const start = performance.now();
         const { encoded, cacheHit } = await this.pipeline.textEncode.encode(job.job.prompt, job.trace);
         job.prompt = { encoded, cacheHit, ms: performance.now() - start };
+        if (!cacheHit) predictedMs += profiled.textMs;
       } catch (error) {
         this.fail(job, error);
       }
     }
-    const cost = this.costs().withSlowdown(this.slowdown.factor);
+    const cost = profiled.withSlowdown(this.slowdown.factor, this.lateness.ms);
     const plan = allocateRows(this.demands(), cost, Date.now());
     const finishing = plan.finish.flatMap((id) => this.active.get(id) ?? []);
     finishing.sort((a, b) => (a.job.deadlineMs ?? Infinity) - (b.job.deadlineMs ?? Infinity));
     const chunk = cost.finishChunk;
     for (let at = 0; at < finishing.length; at += chunk) {
-      await this.finish(finishing.slice(at, at + chunk));
+      predictedMs += await this.finish(finishing.slice(at, at + chunk));
     }
     const groups = plan.rows.flatMap(({ id, count }) => {
       const job = this.active.get(id);
       return job?.prompt ? [{ job, count }] : [];
     });
-    if (groups.length > 0) await this.propose(groups);
+    if (groups.length > 0) predictedMs += await this.propose(groups);
+    this.slowdown.observe(performance.now() - started, predictedMs);
   }
 
   private demands(): RowDemand[] {
@@ -160,10 +173,11 @@ export class ContinuousBatcher {
 
   /** Ms of work still owed to the requests on this worker now (reported with each result). */
   private owedMs(): number {
-    return owedWork(this.demands(), this.costs().withSlowdown(this.slowdown.factor));
+    return owedWork(this.demands(), this.costs().withSlowdown(this.slowdown.factor, this.lateness.ms));
   }
 
-  private async propose(groups: { job: Active; count: number }[]): Promise<void> {
+  /** Runs one shared propose batch; returns the profile's time for it (0 when it failed). */
+  private async propose(groups: { job: Active; count: number }[]): Promise<number> {
     const manifest = this.pipeline.bundle.manifest;
     const noises = groups.map(({ job, count }) =>
       candidateLatents(manifest, job.job.seed, job.candidates.length, count),
@@ -181,10 +195,9 @@ export class ContinuousBatcher {
       result = await this.pipeline.propose.run(noise, rows, (groups[0] as (typeof groups)[0]).job.trace);
     } catch (error) {
       for (const { job } of groups) this.fail(job, error);
-      return;
+      return 0;
     }
     const ms = performance.now() - start;
-    this.slowdown.observe(ms, this.costs().proposeMs(rows.total));
     let row = 0;
     groups.forEach(({ job, count }, g) => {
       const first = job.candidates.length;
@@ -212,12 +225,14 @@ export class ContinuousBatcher {
       job.queueMs ??= start - job.addedAt;
       row += count;
     });
+    return this.costs().proposeMs(rows.total);
   }
 
-  private async finish(jobs: Active[]): Promise<void> {
+  /** Finishes these requests' winners in one graph run and answers them; returns the profile's time for it. */
+  private async finish(jobs: Active[]): Promise<number> {
     for (const job of jobs) this.active.delete(job.id);
     const ready = jobs.filter((job) => job.best && job.prompt);
-    if (ready.length === 0) return;
+    if (ready.length === 0) return 0;
     const start = performance.now();
     let images: HostTensor;
     try {
@@ -231,27 +246,33 @@ export class ContinuousBatcher {
       );
     } catch (error) {
       for (const job of ready) this.onError(job, error);
-      return;
+      return 0;
     }
     const finishMs = performance.now() - start;
-    this.slowdown.observe(finishMs, this.costs().finishMs(ready.length));
-    // Encoded off this thread (sharp) while the next step runs: each request is answered as soon as its
-    // own image is done, and no request waits for the others' encodes.
-    for (const [row, job] of ready.entries()) void this.answer(job, images, row, finishMs);
+    for (const [row, job] of ready.entries()) this.answer(job, images, row, finishMs);
+    return this.costs().finishMs(ready.length);
   }
 
-  private async answer(job: Active, images: HostTensor, row: number, finishMs: number): Promise<void> {
+  /**
+   * Answers with the winner's raw pixels: the HTTP thread encodes them (worker/encode-result.ts). Encoded
+   * here, an answer would wait for this thread to come back from its next graph run before it could leave.
+   */
+  private answer(job: Active, images: HostTensor, row: number, finishMs: number): void {
     try {
-      // Not fed to the slowdown: encodes run side by side, so their wall time includes waiting for
-      // sharp's threads, which says nothing about how fast the graphs run.
-      const image = await encodeImage(images, row, job.job.outputFormat, job.trace);
+      const pixels = rawPixels(images, row);
+      const deadline = job.job.deadlineMs;
+      if (deadline !== null && !job.job.exact && !job.cancelled && job.candidates.length < job.job.n) {
+        // Its N was cut by the deadline: it was planned to end right at it (less the margin).
+        this.lateness.observe(Date.now() - deadline, this.lateness.ms);
+      }
       const best = job.best as NonNullable<Active["best"]>;
       const prompt = job.prompt as NonNullable<Active["prompt"]>;
       job.resolve({
-        image: image.bytes,
-        mimeType: image.mimeType,
-        width: image.width,
-        height: image.height,
+        image: pixels.data,
+        mimeType: MIME_TYPES[job.job.outputFormat],
+        width: pixels.width,
+        height: pixels.height,
+        unencoded: job.job.outputFormat,
         chosenIndex: best.index,
         candidates: job.candidates,
         nRun: job.candidates.length,
@@ -259,12 +280,13 @@ export class ContinuousBatcher {
           text_encode_ms: prompt.ms,
           propose_ms: job.proposeMs,
           finish_ms: finishMs,
-          encode_ms: job.trace.totalMs("image_encode"),
+          encode_ms: 0,
         },
         samples: job.trace.samples,
         textCacheHit: prompt.cacheHit,
         queueMs: job.queueMs ?? 0,
         slowdown: this.slowdown.factor,
+        lateMs: this.lateness.ms,
         finishedAtMs: Date.now(),
         owedMs: this.owedMs(),
       });

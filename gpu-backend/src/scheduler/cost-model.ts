@@ -9,26 +9,92 @@ import type { ProfileStages } from "../pipeline/batch-schedule.js";
 /** Kept back from a deadline for what no profile measures (HTTP, JSON, thread hops). */
 export const DEADLINE_SLACK_MS = 8;
 
+/**
+ * A profile's stage times at every batch size up to the largest, computed once per profile: the scheduler
+ * asks for them many times a step (per request and per candidate batch size), and interpolating the
+ * profile's table on every call was a measurable share of the worker's time under load.
+ */
+class StageTable {
+  private readonly rows = new Map<string, Float64Array>();
+  private chunk: number | undefined;
+
+  constructor(
+    private readonly stages: ProfileStages,
+    private readonly maxBatch: number,
+  ) {}
+
+  /** Unscaled ms of `name` at `batch` rows (0 when the profile lacks the stage). */
+  ms(name: string, batch: number): number {
+    const timings = this.stages[name];
+    if (!timings || batch <= 0) return 0;
+    if (batch > this.maxBatch) return stageMs(timings, batch);
+    let row = this.rows.get(name);
+    if (!row) {
+      row = new Float64Array(this.maxBatch + 1);
+      for (let b = 1; b <= this.maxBatch; b++) row[b] = stageMs(timings, b);
+      this.rows.set(name, row);
+    }
+    return row[batch] ?? 0;
+  }
+
+  /** The smallest finish batch whose per-row cost is within 10 % of the best (the same at any slowdown). */
+  get finishChunk(): number {
+    if (this.chunk === undefined) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let b = 1; b <= this.maxBatch; b++) best = Math.min(best, this.ms("finish", b) / b);
+      this.chunk = this.maxBatch;
+      for (let b = 1; b <= this.maxBatch; b++) {
+        if (this.ms("finish", b) / b <= best * 1.1) {
+          this.chunk = b;
+          break;
+        }
+      }
+    }
+    return this.chunk;
+  }
+}
+
+const TABLES = new WeakMap<ProfileStages, Map<number, StageTable>>();
+
+function tableFor(stages: ProfileStages, maxBatch: number): StageTable {
+  let bySize = TABLES.get(stages);
+  if (!bySize) {
+    bySize = new Map();
+    TABLES.set(stages, bySize);
+  }
+  let table = bySize.get(maxBatch);
+  if (!table) {
+    table = new StageTable(stages, maxBatch);
+    bySize.set(maxBatch, table);
+  }
+  return table;
+}
+
 export class CostModel {
   constructor(
     private readonly stages: ProfileStages | undefined,
     readonly maxBatch: number,
     /** How much slower graphs run now than when profiled (others share the machine); 1 = as profiled. */
     readonly slowdown = 1,
+    /** Kept back from every deadline: how late answers planned to their deadline recently landed. */
+    readonly marginMs = 0,
   ) {}
 
   get measured(): boolean {
     return this.stages !== undefined;
   }
 
-  private stage(name: string, batch: number): number {
-    const timings = this.stages?.[name];
-    return timings && batch > 0 ? stageMs(timings, batch) * this.slowdown : 0;
+  private get table(): StageTable | undefined {
+    return this.stages && tableFor(this.stages, this.maxBatch);
   }
 
-  /** The same model at another slowdown. */
-  withSlowdown(slowdown: number): CostModel {
-    return new CostModel(this.stages, this.maxBatch, slowdown);
+  private stage(name: string, batch: number): number {
+    return (this.table?.ms(name, batch) ?? 0) * this.slowdown;
+  }
+
+  /** The same model at another slowdown (and lateness margin). */
+  withSlowdown(slowdown: number, marginMs = this.marginMs): CostModel {
+    return new CostModel(this.stages, this.maxBatch, slowdown, marginMs);
   }
 
   /**
@@ -36,10 +102,7 @@ export class CostModel {
    * A finish batch answers its requests together, so a bigger one only adds latency where rows cost the same.
    */
   get finishChunk(): number {
-    let best = Number.POSITIVE_INFINITY;
-    for (let b = 1; b <= this.maxBatch; b++) best = Math.min(best, this.finishMs(b) / b);
-    for (let b = 1; b <= this.maxBatch; b++) if (this.finishMs(b) / b <= best * 1.1) return b;
-    return this.maxBatch;
+    return this.table?.finishChunk ?? 1;
   }
 
   /** One propose graph run over `rows` rows. */
@@ -50,6 +113,22 @@ export class CostModel {
   /** One finish graph run over `rows` winners. */
   finishMs(rows: number): number {
     return this.stage("finish", rows);
+  }
+
+  /** A winner's share of a finish run of `finishChunk` winners (how the worker finishes them). */
+  get finishRowMs(): number {
+    const chunk = this.finishChunk;
+    return this.finishMs(chunk) / chunk;
+  }
+
+  /** Encoding one prompt (text encoder), when its embeddings are not cached yet. */
+  get textMs(): number {
+    return this.stage("text_encode", 1);
+  }
+
+  /** Encoding one image (PNG etc.): off the graph thread (sharp's threads), on each request's way out. */
+  get encodeMs(): number {
+    return this.stage("image_encode", 1);
   }
 
   /** A candidate's share of a full propose batch. */

@@ -70,13 +70,30 @@ describe("allocateRows", () => {
     expect(allocation.rows).toEqual([]);
   });
 
-  it("counts the work owed to the others, due earlier or queued behind: a deadline that fits alone does not", () => {
+  it("counts the work owed to requests due earlier, not to those due later (they are not delayed by it)", () => {
     const mine = demand(1, { have: 2, deadlineMs: NOW + 60 });
     expect(allocateRows([mine], cost, NOW).finish).toEqual([]);
-    const earlier = Array.from({ length: 12 }, (_, i) => demand(10 + i, { deadlineMs: NOW + 50 }));
+    // 20 due earlier, each owed a candidate (0.5 ms) and its finishing (2 ms): 50 ms more, past the deadline
+    const earlier = Array.from({ length: 20 }, (_, i) => demand(10 + i, { deadlineMs: NOW + 50 }));
     expect(allocateRows([mine, ...earlier], cost, NOW).finish).toEqual([1]);
-    const behind = Array.from({ length: 12 }, (_, i) => demand(30 + i, { deadlineMs: NOW + 400 }));
-    expect(allocateRows([mine, ...behind], cost, NOW).finish).toEqual([1]);
+    // the same due later: the batch runs for them anyway and this request's finishing is owed before theirs
+    const behind = Array.from({ length: 20 }, (_, i) => demand(30 + i, { deadlineMs: NOW + 400 }));
+    expect(allocateRows([mine, ...behind], cost, NOW).finish).toEqual([]);
+  });
+
+  it("counts the finishing of a request that must stop now against those that go on", () => {
+    // alone, the request due at +30 may take a batch: 8 + 8 + 1 + 2 = 19 ms
+    const early = demand(1, { have: 2, deadlineMs: NOW + 30 });
+    expect(allocateRows([early], cost, NOW).finish).toEqual([]);
+    // ten requests due later but too late for another batch of their own finish first (2 ms each),
+    // which leaves the early one no room for one
+    const stopping = Array.from({ length: 10 }, (_, i) =>
+      demand(10 + i, { have: 3, cap: 3, deadlineMs: NOW + 500 }),
+    );
+    expect(allocateRows([early, ...stopping], cost, NOW).finish.sort((a, b) => a - b)).toEqual([
+      1,
+      ...stopping.map((d) => d.id),
+    ]);
   });
 
   it("never cuts an explicit n, whatever its deadline", () => {
@@ -102,6 +119,7 @@ describe("allocateRows", () => {
 describe("CostModel", () => {
   it("charges a request its share of full batches and scales with the measured slowdown", () => {
     expect(cost.proposeRowMs).toBe(0.5);
+    expect(cost.finishRowMs).toBe(2);
     expect(cost.sharedMs(1)).toBe(0.5 + 2 + 1 + 1);
     expect(cost.withSlowdown(2).sharedMs(1)).toBe(9);
     // finishing costs the same per row at every size here, so winners finish one per run

@@ -3,9 +3,11 @@
 // 1. Every request first gets one candidate, earliest deadline first: a request admitted with a deadline
 //    is owed at least one candidate in time, whatever else is running.
 // 2. The rows left go round-robin, fewest candidates first, to requests that may take more: an explicit
-//    `n` until it has n; a budget request up to its cap while its deadline still leaves room for one more
-//    batch and for the work owed to every request on this worker — those due earlier and those queued
-//    behind it, which are owed a candidate and their finishing too. So under load N shrinks for everyone
+//    `n` until it has n; a budget request up to its cap while, earliest deadline first, one more batch
+//    still leaves room for the work owed to every request due no later than it (their remaining minimum
+//    candidates and their finishing) and for the finishing of the requests that stop now. Requests due
+//    later are not delayed by it: the batch runs anyway for those still owed candidates, and its finishing
+//    is owed before theirs either way. So N grows until the deadline, shrinks under load for everyone
 //    alike, and one request's large N cannot starve another's small one.
 
 import { type CostModel, DEADLINE_SLACK_MS } from "./cost-model.js";
@@ -37,40 +39,71 @@ const byDeadline = (a: RowDemand, b: RowDemand) =>
   (a.deadlineMs ?? Number.POSITIVE_INFINITY) - (b.deadlineMs ?? Number.POSITIVE_INFINITY) || a.id - b.id;
 
 /**
- * Milliseconds of work owed to the requests on this worker (their remaining minimum candidates and their
- * finishing, its own included): what must still fit, whoever runs first, before an extension may.
+ * Ms of graph-thread work still owed to one request: its remaining minimum candidates, its prompt
+ * encoding if that is still ahead, and its share of a finish run. Its image encoding runs beside the
+ * graphs (sharp's threads), so it delays only its own answer.
  */
+function owedMs(demand: RowDemand, cost: CostModel): number {
+  const rows = demand.exact ? Math.max(0, demand.cap - demand.have) : demand.have === 0 ? 1 : 0;
+  return rows * cost.proposeRowMs + (demand.needsText ? cost.textMs : 0) + cost.finishRowMs;
+}
+
+/** Milliseconds of graph-thread work owed to the requests on this worker (reported with each result). */
 export function owedWork(all: readonly RowDemand[], cost: CostModel): number {
-  let ms = 0;
-  for (const other of all) {
-    const owedRows = other.exact ? other.cap - other.have : other.have === 0 ? 1 : 0;
-    ms += owedRows * cost.proposeRowMs + cost.requestMs;
+  return all.reduce((ms, demand) => ms + owedMs(demand, cost), 0);
+}
+
+/** A budget request that already has a candidate and could take more (what the deadline decides). */
+function couldExtend(demand: RowDemand): boolean {
+  return !demand.exact && !demand.cancelled && demand.have > 0 && demand.have < demand.cap;
+}
+
+/** A request in the next batch whatever the deadlines say: owed its first candidate, or an explicit n. */
+function staysInBatch(demand: RowDemand): boolean {
+  return !demand.cancelled && (demand.have === 0 || (demand.exact && demand.have < demand.cap));
+}
+
+/**
+ * The budget requests that may take rows in the next batch (see the head of this file). One that may not
+ * finishes before the batch, which delays everyone going on by its finishing: so it is decided again,
+ * until no further request has to stop.
+ */
+export function extending(all: readonly RowDemand[], cost: CostModel, now: number): Set<number> {
+  const open = all.filter(couldExtend);
+  if (!cost.measured) return new Set(open.map((d) => d.id));
+  const order = [...all].sort(byDeadline);
+  const stopping = new Set(
+    all.filter((d) => d.have > 0 && !couldExtend(d) && !staysInBatch(d)).map((d) => d.id),
+  );
+  for (let changed = true; changed; ) {
+    changed = false;
+    let ahead = now + cost.stepMs + DEADLINE_SLACK_MS + cost.marginMs + cost.encodeMs;
+    for (const d of all) if (stopping.has(d.id)) ahead += owedMs(d, cost);
+    for (const demand of order) {
+      if (stopping.has(demand.id)) continue;
+      ahead += owedMs(demand, cost);
+      if (couldExtend(demand) && demand.deadlineMs !== null && ahead > demand.deadlineMs) {
+        stopping.add(demand.id);
+        changed = true;
+        break;
+      }
+    }
   }
-  return ms;
+  return new Set(open.filter((d) => !stopping.has(d.id)).map((d) => d.id));
 }
 
-/** True when a budget request may take one more batch and still finish, with everyone owed, in time. */
-export function mayExtend(
-  demand: RowDemand,
-  all: readonly RowDemand[],
-  cost: CostModel,
-  now: number,
-): boolean {
-  if (demand.deadlineMs === null || !cost.measured) return true;
-  return now + cost.stepMs + owedWork(all, cost) + DEADLINE_SLACK_MS <= demand.deadlineMs;
-}
-
-function wants(demand: RowDemand, all: readonly RowDemand[], cost: CostModel, now: number): number {
+function wants(demand: RowDemand, extend: ReadonlySet<number>): number {
   if (demand.cancelled) return 0;
   const left = demand.cap - demand.have;
   if (left <= 0) return 0;
   if (demand.exact || demand.have === 0) return left;
-  return mayExtend(demand, all, cost, now) ? left : 0;
+  return extend.has(demand.id) ? left : 0;
 }
 
 export function allocateRows(demands: readonly RowDemand[], cost: CostModel, now: number): Allocation {
   const room = cost.maxBatch;
-  const want = new Map(demands.map((d) => [d.id, wants(d, demands, cost, now)]));
+  const extend = extending(demands, cost, now);
+  const want = new Map(demands.map((d) => [d.id, wants(d, extend)]));
   const given = new Map<number, number>();
   let used = 0;
   // 1. one candidate for each request that has none, earliest deadline first

@@ -61,6 +61,36 @@ export class ReturnPath {
   }
 }
 
+/**
+ * How late answers cut by their deadline (N stopped by it) land against it, before any margin: a high
+ * estimate, at least 0, at most MAX_LATENESS_MS. On a quiet machine the plan holds and this stays near 0;
+ * where the time left varies more than the profile and the slowdown say (other processes taking the cores
+ * in bursts), the scheduler keeps this much back from every deadline. A later sample is taken at half
+ * weight, an earlier one at LATENESS_EASE: with late answers one in ten or twenty, the margin still covers
+ * them most of the time (the budget promise is about the slow ones, not the average).
+ */
+const MAX_LATENESS_MS = 150;
+const LATENESS_EASE = 0.02;
+
+export class Lateness {
+  private readonly estimate = new FadingEstimate(0, 0, MAX_LATENESS_MS);
+
+  get ms(): number {
+    return this.estimate.current;
+  }
+
+  /** An answer planned to end by its deadline, with `ms` kept back, ended `lateMs` after it (< 0: before). */
+  observe(lateMs: number, keptBackMs: number): void {
+    const error = lateMs + keptBackMs;
+    this.estimate.move(error, error > this.estimate.current ? 0.5 : LATENESS_EASE);
+  }
+
+  /** Takes an estimate made elsewhere (the worker's, on the HTTP thread). */
+  set(ms: number): void {
+    this.estimate.set(ms);
+  }
+}
+
 /** measured / predicted over recent graph runs; 1 = as profiled. */
 export class Slowdown {
   private readonly estimate = new FadingEstimate(1, 0.5, 20);

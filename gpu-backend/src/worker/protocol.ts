@@ -1,5 +1,5 @@
 // Messages between the HTTP thread and an inference worker thread. Plain data (structured clone); the
-// image bytes travel as a transferred ArrayBuffer.
+// image (encoded bytes, or raw pixels from the batching scheduler) travels as a transferred ArrayBuffer.
 
 import type { ErrorCode } from "@tinyscale/shared";
 import type { SchedulerName } from "../admission/scheduler.js";
@@ -19,6 +19,8 @@ export interface WorkerInit {
   maxBatch: number;
   /** batched: jobs run together, N decided step by step; legacy: one whole job at a time. */
   scheduler: SchedulerName;
+  /** Nice value added to this thread's (and its graph threads') CPU priority (worker/thread-priority.ts). */
+  nice: number;
 }
 
 export type ToWorker =

@@ -13,6 +13,7 @@ import type { GenerationResult } from "../pipeline/types.js";
 import { ContinuousBatcher } from "../scheduler/continuous-batcher.js";
 import { CostModel } from "../scheduler/cost-model.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol.js";
+import { lowerThreadPriority } from "./thread-priority.js";
 
 if (!parentPort) throw new Error("worker-entry.js must run as a worker thread");
 const port = parentPort;
@@ -72,6 +73,12 @@ async function handle(
 }
 
 async function start(): Promise<void> {
+  // Before the bundle loads: onnxruntime's intra-op threads, started with the sessions, inherit it.
+  if (init.nice > 0 && !lowerThreadPriority(init.nice)) {
+    log.warn("could not lower the inference thread's CPU priority; it runs at the HTTP thread's", {
+      nice: init.nice,
+    });
+  }
   try {
     const bundle = await loadBundle(init.bundleDir, init.session);
     pipeline = buildPipeline(bundle, init.textCacheSize);

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { TinyscaleError } from "@tinyscale/shared";
 import type { ProfileStages } from "../pipeline/batch-schedule.js";
 import type { GenerationJob, GenerationResult } from "../pipeline/types.js";
+import { encodeResult } from "./encode-result.js";
 import { workerEntryPath } from "./entry-path.js";
 import type { BundleInfo, FromWorker, ToWorker, WorkerInit } from "./protocol.js";
 
@@ -109,8 +110,8 @@ export class WorkerHost {
       const waiter = this.jobs.get(message.jobId);
       this.jobs.delete(message.jobId);
       if (!waiter) return;
-      if (message.type === "result")
-        waiter.resolve(message.result); // the image arrived as a transferred buffer
+      // The image arrived as a transferred buffer; raw pixels from a batching worker are encoded here.
+      if (message.type === "result") encodeResult(message.result).then(waiter.resolve, waiter.reject);
       else waiter.reject(new TinyscaleError(message.code, message.message));
     } else if (message.type === "measured" || message.type === "measure_failed") {
       const waiter = this.measuring;
