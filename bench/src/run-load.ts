@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     cellSeconds: Number(at("--seconds") ?? (quick ? 1.5 : 4)),
     concurrency: list("--concurrency")?.map(Number) ?? (quick ? [1, 16, 64] : LOAD_CONCURRENCY),
     budgets:
-      (list("--budgets", ["400", "2x"]) as LoadOptions["budgets"] | undefined) ?? (quick ? ["400"] : ["400", "2x"]),
+      (list("--budgets", ["400", "2x"]) as LoadOptions["budgets"] | undefined) ??
+      (quick ? ["400"] : ["400", "2x"]),
     paths: list("--paths", ["edge", "direct"]) as LoadOptions["paths"],
     schedulers: list("--schedulers", ["legacy", "batched"]) as LoadOptions["schedulers"],
     ...(at("--port") ? { port: Number(at("--port")) } : {}),

@@ -95,7 +95,7 @@ async function runScheduler(
       url: `${backend.url}/v1/generate`,
       headers: { authorization: `Bearer ${bearer}` },
     };
-    const allPaths = [
+    const paths = [
       direct,
       ...(edge
         ? [
