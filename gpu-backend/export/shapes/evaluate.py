@@ -224,9 +224,10 @@ def smallest_budget(backend: Backend, prompt: str, mode: str, lo: int = 50, hi: 
     return hi
 
 
-def choose_budgets(backend: Backend, prompt: str, count: int = 5, ratio: float = 1.5) -> list[int]:
+def choose_budgets(backend: Backend, prompt: str, count: int = 5, ratio: float = 1.3) -> list[int]:
     """`count` budgets from the smallest one every mode can answer (the backend plans with its own
-    measured profile), each `ratio` times the last: the verifiers' N grow across the range."""
+    measured profile), each `ratio` times the last: the verifiers' N grow across the range, which ends
+    (≈ 2.9× the smallest) before the slowest verifier's N reaches the API's cap, where time no longer limits N."""
     floor = max(smallest_budget(backend, prompt, mode) for mode in (*VERIFIERS, "none"))
     start = int(round(floor * 1.1))  # headroom: the machine's load moves between planning and running
     return [int(round(start * ratio**i)) for i in range(count)]
