@@ -1,5 +1,5 @@
 // The package as npm would publish it: `npm pack` of the built package, publint and
-// are-the-types-wrong on the tarball, then the tarball installed offline into a scratch project outside
+// are-the-types-wrong on the tarball, then the tarball installed into a scratch project outside
 // the workspace, whose ESM and CommonJS scripts, TypeScript and CLI use it against the real local stack.
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -66,8 +66,9 @@ beforeAll(async () => {
   };
   await writeFile(join(scratch, "package.json"), JSON.stringify(project));
   for (const [name, text] of Object.entries(SCRIPTS)) await writeFile(join(scratch, name), text);
-  // Offline: the tarball is local and its one dependency (ky) is in npm's cache since the workspace's install.
-  await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock"], {
+  // The tarball is local; its one dependency (ky) comes from npm's cache where it can. Not --offline: `npm ci`
+  // caches ky's tarball but not its registry metadata, which resolving the range needs on a fresh machine.
+  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"], {
     cwd: scratch,
   });
 });
