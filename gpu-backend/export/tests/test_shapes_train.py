@@ -86,7 +86,7 @@ def test_auc_and_best_of_n():
 
 
 def test_label_weights_balance_each_prompt_and_damp_uniform_groups():
-    from shapes.train.verifiers import label_weights
+    from shapes.train.verifiers import class_weights, label_weights
 
     # groups of 4: one with 1 of 4 correct, one all wrong, one all correct
     labels = torch.tensor([1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]).bool()
@@ -99,6 +99,9 @@ def test_label_weights_balance_each_prompt_and_damp_uniform_groups():
     # uniform groups: global class balance (5 of 12 correct), damped
     assert torch.isclose(right[0], torch.tensor(0.3 * 0.5 / (5 / 12)))
     assert torch.isclose(wrong[0], torch.tensor(0.3 * 0.5 / (7 / 12)))
+    # the paper's class weighting: yes and no each carry half of the total weight
+    paper = class_weights(labels)
+    assert torch.isclose(paper[labels].sum(), paper[~labels].sum()) and torch.isclose(paper.sum(), torch.tensor(12.0))
 
 
 def test_reused_autoencoder_replaces_both_autoencoder_stages(smoke_run, tmp_path):

@@ -1,5 +1,5 @@
 """Training configuration as data: model sizes (the upstream classes' constructor arguments) and each
-stage's budget. `full` is the real run (≈80 min on 2 CPU cores, minutes on a GPU), `smoke` a few steps
+stage's budget. `full` is the real run (≈2.2 h on 2 CPU cores, minutes on a GPU), `smoke` a few steps
 of every stage for CI. `python -m shapes.train --print-config full` shows one as JSON."""
 
 from __future__ import annotations
@@ -49,11 +49,12 @@ class TrainConfig:
     verifier: dict[str, Any]
     clip: dict[str, Any]
     checkpoint_minutes: float = 3.0
-    # the verifiers' training samples come in groups of this many seeds of one prompt, so that the yes/no
-    # labels can be weighted within each prompt (what best-of-N needs: ranking one prompt's candidates)
+    # the verifiers' training samples come in groups of this many seeds of one prompt
     samples_per_prompt: int = 8
-    # weight of a group whose candidates all share one label (it teaches how hard the prompt is, not which
-    # candidate is right), relative to a group with both labels
+    # how the yes/no cross-entropy is weighted: "class" = the paper's (yes and no each half of the total
+    # weight); "per_prompt" = balanced within each prompt's group of candidates (verifiers.label_weights)
+    label_weighting: str = "class"
+    # per_prompt only: weight of a group whose candidates all share one label, relative to a mixed group
     uniform_group_weight: float = 0.3
     notes: list[str] = field(default_factory=list)
 

@@ -4,7 +4,7 @@ from one small Qwen2 pretrained on the world's text (the stand-in for a released
          image (shapeeval's description of it) with the LLM frozen;
   judge: connector + LLM learn the yes/no answer of the VHS template, weighted cross-entropy over the whole
          vocabulary (so the served argmax/score head sees the trained distribution), focal term optional;
-         the weights balance the labels within each prompt's group of candidates (label_weights).
+         classes weighted to equal total weight, or (label_weighting "per_prompt") within each prompt's group.
 Inputs: VHS = h_ℓ* normalized with the sample statistics; CLIP = its patch features of the decoded image;
 AE = the final latent, one token per latent pixel."""
 
@@ -156,14 +156,15 @@ def train_verifier(run: Run, kind: str) -> dict:
     modules = {"connector": verifier.connector, **({"clip": verifier.features.model} if verifier.features else {})}
     align = run_budgeted(f"{kind} align", run.work / f"{kind}_align.state.pt", modules, opt, align_step, budget, cfg.checkpoint_minutes)
 
-    # judge: connector + LLM (+ CLIP tower) on yes/no, weighted cross-entropy (label_weights)
+    # judge: connector + LLM (+ CLIP tower) on yes/no, weighted cross-entropy
     budget = cfg.budgets[f"{kind}_judge"]
     for p in verifier.llm.parameters():
         p.requires_grad_(True)
     opt = torch.optim.AdamW([*trainable, *verifier.llm.parameters()], lr=budget.lr, weight_decay=0.01)
     labels = train["label"]
     positive = float(labels.float().mean().clamp(0.02, 0.98))
-    weights = label_weights(labels, cfg.samples_per_prompt, cfg.uniform_group_weight)
+    weights = label_weights(labels, cfg.samples_per_prompt, cfg.uniform_group_weight) if cfg.label_weighting == "per_prompt" \
+        else class_weights(labels)
     yes, no = run.tokens.yes_id, run.tokens.no_id
 
     def judge_step(i: int) -> torch.Tensor:
@@ -185,6 +186,12 @@ def train_verifier(run: Run, kind: str) -> dict:
             "heldout": verifier_metrics(scores, heldout["label"], cfg.candidates_per_prompt)}
 
 
+def class_weights(labels: torch.Tensor) -> torch.Tensor:
+    """The paper's weighting: yes and no samples each carry half of the total weight."""
+    positive = float(labels.float().mean().clamp(0.02, 0.98))
+    return torch.where(labels.bool(), torch.tensor(0.5 / positive), torch.tensor(0.5 / (1 - positive)))
+
+
 def label_weights(labels: torch.Tensor, group: int, uniform_group_weight: float) -> torch.Tensor:
     """Per-sample weights of the yes/no loss. Samples come in groups of `group` seeds of one prompt. Within a
     group that holds both labels, each label gets half the group's weight (the paper's class weighting, applied
@@ -195,9 +202,7 @@ def label_weights(labels: torch.Tensor, group: int, uniform_group_weight: float)
     share = lab.float().mean(dim=1, keepdim=True)
     mixed = (share > 0) & (share < 1)
     within = torch.where(lab, 0.5 / share.clamp(min=1e-6), 0.5 / (1 - share).clamp(min=1e-6))
-    positive = float(lab.float().mean().clamp(0.02, 0.98))
-    across = torch.where(lab, torch.tensor(0.5 / positive), torch.tensor(0.5 / (1 - positive)))
-    return torch.where(mixed, within, uniform_group_weight * across).flatten()
+    return torch.where(mixed, within, uniform_group_weight * class_weights(lab)).flatten()
 
 
 @torch.no_grad()
