@@ -187,13 +187,9 @@ def _ae_baseline(root: Path, cfg: BundleConfig, vhs_llm: Qwen2ForCausalLM) -> tu
     ae_llm, connector, tower = _llava_qwen(folder)
     if tower:
         raise WeightsError(f"{folder}: unexpected {VISION_TOWER}* keys ({len(tower)}); the AE baseline reads the latent itself")
-    if connector[0].in_features != cfg.latent_channels:
-        raise WeightsError(f"{folder}: mm_projector takes {connector[0].in_features} features, the latent has {cfg.latent_channels} channels")
     if connector[2].out_features != ae_llm.config.hidden_size:
         raise WeightsError(f"{folder}: mm_projector gives {connector[2].out_features} features, its LLM takes {ae_llm.config.hidden_size}")
-    if ae_llm.config.vocab_size != vhs_llm.config.vocab_size:
-        raise WeightsError(f"{folder}: vocabulary {ae_llm.config.vocab_size} differs from verifier/'s {vhs_llm.config.vocab_size} (the bundle has one verifier tokenizer)")
-    _same_tokenizer(folder, root / "verifier")
+    _check_baseline(folder, root, ae_llm, connector, vhs_llm, cfg.latent_channels, "the latent has {} channels")
     return ae_llm, connector
 
 
@@ -227,12 +223,19 @@ def _clip_baseline(root: Path, cfg: BundleConfig, vhs_llm: Qwen2ForCausalLM):
         load_strict(clip, tower, folder / VISION_TOWER)
     elif not clip_folder:
         raise WeightsError(f"{folder}: no {VISION_TOWER}* keys and no clip/ folder: the CLIP tower has no weights\n{LAYOUT}")
-    if connector[0].in_features != clip.config.hidden_size:
-        raise WeightsError(f"{folder}: mm_projector takes {connector[0].in_features} features, the CLIP tower gives {clip.config.hidden_size}")
-    if clip_llm.config.vocab_size != vhs_llm.config.vocab_size:
-        raise WeightsError(f"{folder}: vocabulary {clip_llm.config.vocab_size} differs from verifier/'s {vhs_llm.config.vocab_size} (the bundle has one verifier tokenizer)")
-    _same_tokenizer(folder, root / "verifier")
+    _check_baseline(folder, root, clip_llm, connector, vhs_llm, clip.config.hidden_size, "the CLIP tower gives {}")
     return clip, clip_llm, connector
+
+
+def _check_baseline(folder: Path, root: Path, llm: Qwen2ForCausalLM, connector: Connector, vhs_llm: Qwen2ForCausalLM,
+                    features: int, source: str) -> None:
+    """What both baselines' own LLaVA-Qwen must agree on: the connector reads `features` (worded by `source`),
+    and the LLM shares the VHS verifier's vocabulary and tokenizer (the bundle has one verifier tokenizer)."""
+    if connector[0].in_features != features:
+        raise WeightsError(f"{folder}: mm_projector takes {connector[0].in_features} features, {source.format(features)}")
+    if llm.config.vocab_size != vhs_llm.config.vocab_size:
+        raise WeightsError(f"{folder}: vocabulary {llm.config.vocab_size} differs from verifier/'s {vhs_llm.config.vocab_size} (the bundle has one verifier tokenizer)")
+    _same_tokenizer(folder, root / "verifier")
 
 
 def _same_tokenizer(folder: Path, verifier: Path) -> None:

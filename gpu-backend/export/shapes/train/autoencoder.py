@@ -43,13 +43,19 @@ def train_autoencoder(run: Run) -> dict:
     result = run_budgeted("autoencoder", run.work / "autoencoder.state.pt", {"vae": vae}, opt, step, budget, cfg.checkpoint_minutes)
     vae.eval()
     with torch.no_grad():
-        latents = torch.cat([vae.encode(to_pixels(images[i : i + 256]).to(run.device)).latent.cpu() for i in range(0, len(images), 256)])
+        latents = _encode_world(vae, images, run.device)
         scale = float(1.0 / latents.std())
         vae.register_to_config(scaling_factor=scale)
         torch.save(latents * scale, run.work / "world_latents.pt")
         accuracy = reconstruction_accuracy(vae, images, prompts, scale, run.device)
     vae.save_pretrained(run.work / "vae")
     return {**result.summary(), "scaling_factor": round(scale, 5), "reconstruction_judged_correct": accuracy}
+
+
+@torch.no_grad()
+def _encode_world(vae, images: np.ndarray, device) -> torch.Tensor:
+    """Every world image's latent (unscaled), in chunks of 256."""
+    return torch.cat([vae.encode(to_pixels(images[i : i + 256]).to(device)).latent.cpu() for i in range(0, len(images), 256)])
 
 
 @torch.no_grad()
@@ -74,8 +80,7 @@ def reuse_autoencoder(run: Run, weights: Path) -> dict:
     vae = AutoencoderDC.from_pretrained(weights / "vae").to(run.device).eval()
     scale = float(vae.config.scaling_factor)
     with torch.no_grad():
-        latents = torch.cat([vae.encode(to_pixels(images[i : i + 256]).to(run.device)).latent.cpu() for i in range(0, len(images), 256)])
-        torch.save(latents * scale, run.work / "world_latents.pt")
+        torch.save(_encode_world(vae, images, run.device) * scale, run.work / "world_latents.pt")
         accuracy = reconstruction_accuracy(vae, images, prompts, scale, run.device)
     vae.save_pretrained(run.work / "vae")
     return {"reused_from": weights.name, "scaling_factor": round(scale, 5), "reconstruction_judged_correct": accuracy}
