@@ -1,9 +1,10 @@
 // The load section's per-cell figures on fixed answers — fast, no benchmark run: shares inside the
-// budget, fast refusals, and where the edge's time went (its Server-Timing phases and the rest).
+// budget, fast refusals and why they were refused, and where the time went (the edge's Server-Timing
+// phases, or a backend's own time, and the rest).
 
 import { describe, expect, it } from "vitest";
 import { cellStats } from "../src/load/cell-stats.js";
-import { type Answer, serverTimingPhases } from "../src/load/closed-loop.js";
+import { type Answer, refusalReason, serverTimingPhases } from "../src/load/closed-loop.js";
 
 describe("serverTimingPhases", () => {
   it("reads each phase's dur and skips entries without one", () => {
@@ -21,12 +22,32 @@ describe("serverTimingPhases", () => {
   });
 });
 
+describe("refusalReason", () => {
+  const body = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).buffer as ArrayBuffer;
+
+  it("keeps the message with its numbers taken out, so that one reason counts once", () => {
+    expect(
+      refusalReason(
+        body({
+          error: {
+            code: "overloaded",
+            message: "the backend's queue (~311 ms) leaves no room for one candidate in 400 ms",
+            request_id: "req_1",
+          },
+        }),
+      ),
+    ).toBe("the backend's queue (~# ms) leaves no room for one candidate in # ms");
+    expect(refusalReason(body({ error: { code: "overloaded" } }))).toBe("(no message)");
+    expect(refusalReason(new TextEncoder().encode("<html>").buffer as ArrayBuffer)).toBe("(not JSON)");
+  });
+});
+
 describe("cellStats", () => {
   const answers: Answer[] = [
     { status: 200, ms: 300, n: 4, phases: { auth: 10, backend: 250, settle: 10 } },
     { status: 200, ms: 500, n: 2, phases: { auth: 30, backend: 380, settle: 20 } },
-    { status: 503, ms: 20, n: null, phases: {} },
-    { status: 503, ms: 400, n: null, phases: {} },
+    { status: 503, ms: 20, n: null, phases: {}, reason: "queue full" },
+    { status: 503, ms: 400, n: null, phases: {}, reason: "queue full" },
   ];
 
   it("counts 200s inside the budget and fast 503s, and the candidates per second", () => {
@@ -38,7 +59,16 @@ describe("cellStats", () => {
       answered_inside_share: 0.5,
       refused_503: 2,
       candidates_per_s: 3,
+      refusal_reasons: { "queue full": 2 },
     });
+  });
+
+  it("takes a backend's own time from its answers when there is no Server-Timing", () => {
+    const direct: Answer[] = [
+      { status: 200, ms: 330, n: 4, phases: { backend: 300 } },
+      { status: 200, ms: 420, n: 2, phases: { backend: 400 } },
+    ];
+    expect(cellStats({ answers: direct, elapsedS: 1 }, 400).phases_ms?.outside).toEqual({ p50: 30, p99: 30 });
   });
 
   it("splits the edge's answers into its phases and the time outside them", () => {

@@ -93,6 +93,7 @@ export async function startBackend(given: StartBackendOptions = {}): Promise<Run
           options.maxQueue,
           () => new CostModel(state.profile?.stages, state.maxBatch),
           metrics,
+          options.textCacheSize,
         );
   const app = createApp({
     state,

@@ -2,6 +2,7 @@
 // part must compute the same way (planner, request signing, candidate noise, credits).
 export * from "./credits.js";
 export * from "./errors.js";
+export * from "./lru-cache.js";
 export * from "./noise.js";
 export * from "./openapi.js";
 export * from "./planner.js";

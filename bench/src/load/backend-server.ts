@@ -24,6 +24,8 @@ export async function startBackendServer(opts: {
   bearer: string;
   /** CPU priority lowered by this (nice); the local stack's default when left out. */
   niceness?: number;
+  /** Graph worker threads (each with one intra-op thread). */
+  workers: number;
 }): Promise<BackendServer> {
   // Lowered as the local stack starts it (edge/src/local/backend-priority.ts), unless told otherwise.
   const { command, args } = lowPriorityCommand(
@@ -41,6 +43,7 @@ export async function startBackendServer(opts: {
       TINYSCALE_BACKEND_TOKEN: opts.bearer,
       TINYSCALE_SCHEDULER: opts.scheduler,
       TINYSCALE_INTRA_OP_THREADS: "1",
+      TINYSCALE_WORKERS: String(opts.workers),
       TINYSCALE_PROFILE_RUNS: "3",
       TINYSCALE_LOG_LEVEL: "warn",
     },

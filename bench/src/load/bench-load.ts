@@ -28,6 +28,8 @@ export interface LoadResult {
   single_candidate_ms: Record<SchedulerName, number>;
   budgets_ms: number[];
   cell_seconds: number;
+  /** Graph worker threads of the batching backend (the legacy one has 1). */
+  batched_workers: number;
   same_request?: SameRequestResult;
 }
 
@@ -46,6 +48,8 @@ export interface LoadOptions {
   backendNiceness?: number;
   /** Run this already-built Worker bundle as the edge instead of building the current one. */
   edgeScript?: string;
+  /** Graph worker threads of the batching backend (default 1); the legacy backend, today's, keeps 1. */
+  batchedWorkers?: number;
 }
 
 async function runScheduler(
@@ -67,6 +71,7 @@ async function runScheduler(
     port,
     secret,
     bearer,
+    workers: scheduler === "batched" ? (opts.batchedWorkers ?? 1) : 1,
     ...(opts.backendNiceness !== undefined ? { niceness: opts.backendNiceness } : {}),
   });
   const edge = wanted.includes("edge")
@@ -144,7 +149,8 @@ async function runScheduler(
           log(
             `load ${scheduler} ${p.path} c=${concurrency} budget=${budget}: ${(cell.ok_inside_share * 100).toFixed(1)} % 200 in budget, ` +
               `p50 ${cell.p50_ms} p99 ${cell.p99_ms} ms, N ${cell.mean_n}, ${cell.candidates_per_s} cand/s, ` +
-              `503 ${cell.refused_503} (p99 ${cell.refused_p99_ms} ms), 504 ${cell.timed_out_504}`,
+              `503 ${cell.refused_503} (p99 ${cell.refused_p99_ms} ms), 504 ${cell.timed_out_504}` +
+              (cell.refusal_reasons ? `; 503 reasons ${JSON.stringify(cell.refusal_reasons)}` : ""),
           );
           // let the backend's queue empty before the next cell
           await new Promise((resolve) => setTimeout(resolve, 500));
@@ -166,6 +172,7 @@ export async function benchLoad(opts: LoadOptions): Promise<LoadResult> {
     single_candidate_ms: { legacy: 0, batched: 0 },
     budgets_ms: [],
     cell_seconds: opts.cellSeconds,
+    batched_workers: opts.batchedWorkers ?? 1,
   };
   const schedulers = opts.schedulers ?? ["legacy", "batched"];
   // Both schedulers run the same budgets: the second is taken from the first backend's profile.

@@ -25,10 +25,13 @@ export interface CellStats {
   refused_p99_ms: number | null;
   timed_out_504: number;
   other: number;
+  /** The 503s by reason (their message, numbers taken out), most frequent first. */
+  refusal_reasons?: Record<string, number>;
   /**
    * Where the time of the edge's answers that reached the meter went, by phase (its Server-Timing: auth, plan, meter, backend,
    * settle), plus `outside`: the client's time minus the phases (workerd's queue before the handler
-   * runs, the response after it, the connection). Absent straight to a backend.
+   * runs, the response after it, the connection). Straight to a backend: `backend` (its time from reading
+   * the request to the answer) and `outside` (the client's time beyond that) of the 200s.
    */
   phases_ms?: Record<string, { p50: number | null; p99: number | null }>;
 }
@@ -63,6 +66,12 @@ function phaseStats(answers: LoopResult["answers"]): CellStats["phases_ms"] {
   return out;
 }
 
+function countReasons(refused: LoopResult["answers"]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const a of refused) counts.set(a.reason ?? "(none)", (counts.get(a.reason ?? "(none)") ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((x, y) => y[1] - x[1]));
+}
+
 export function cellStats(loop: LoopResult, budgetMs: number): CellStats {
   const { answers } = loop;
   const oks = answers.filter((a) => a.status === 200);
@@ -89,5 +98,6 @@ export function cellStats(loop: LoopResult, budgetMs: number): CellStats {
     timed_out_504: answers.filter((a) => a.status === 504).length,
     other: answers.length - oks.length - refused.length - answers.filter((a) => a.status === 504).length,
     ...(phases ? { phases_ms: phases } : {}),
+    ...(refused.length > 0 ? { refusal_reasons: countReasons(refused) } : {}),
   };
 }

@@ -10,8 +10,13 @@ export interface Answer {
   ms: number;
   /** Candidates that ran (200 only). */
   n: number | null;
-  /** The edge's own phases from its Server-Timing header (ms by phase name); empty straight to a backend. */
+  /**
+   * The edge's own phases from its Server-Timing header (ms by phase name); straight to a backend, its
+   * `backend` time from the answer's metadata (200 only).
+   */
   phases: Record<string, number>;
+  /** Why a 503 was refused: its message with the numbers taken out, so that the same reason counts once. */
+  reason?: string;
 }
 
 export interface LoopOptions {
@@ -29,12 +34,39 @@ export interface LoopResult {
   elapsedS: number;
 }
 
-function candidatesOf(response: Response): number | null {
+interface Metadata {
+  n?: unknown;
+  timings?: { total_ms?: unknown };
+}
+
+function metadataOf(response: Response): Metadata {
   try {
-    const metadata = JSON.parse(response.headers.get(METADATA_HEADER) ?? "") as { n?: unknown };
-    return typeof metadata.n === "number" ? metadata.n : null;
+    return JSON.parse(response.headers.get(METADATA_HEADER) ?? "") as Metadata;
   } catch {
-    return null;
+    return {};
+  }
+}
+
+function candidatesOf(metadata: Metadata): number | null {
+  return typeof metadata.n === "number" ? metadata.n : null;
+}
+
+/**
+ * Straight to a backend (no Server-Timing): its own time from arrival to answer, so that `outside` shows
+ * what it does not see (its event loop before the request is read, the response on its way, the client).
+ */
+function backendPhases(metadata: Metadata): Record<string, number> {
+  const total = metadata.timings?.total_ms;
+  return typeof total === "number" ? { backend: total } : {};
+}
+
+/** A refusal's message, numbers replaced by #: "the backend's queue (~311 ms) …" → "the backend's queue (~# ms) …". */
+export function refusalReason(body: ArrayBuffer): string {
+  try {
+    const message = (JSON.parse(new TextDecoder().decode(body)) as { error?: { message?: unknown } }).error?.message;
+    return typeof message === "string" ? message.replace(/\d+(\.\d+)?/g, "#") : "(no message)";
+  } catch {
+    return "(not JSON)";
   }
 }
 
@@ -62,21 +94,25 @@ export async function closedLoop(opts: LoopOptions): Promise<LoopResult> {
       let n: number | null = null;
       let retryAfterS = 0;
       let phases: Record<string, number> = {};
+      let reason: string | undefined;
       try {
         const response = await fetch(opts.url, {
           method: "POST",
           headers: { ...headers, "content-type": "application/json" },
           body: JSON.stringify(opts.body(c, i)),
         });
-        await response.arrayBuffer();
+        const body = await response.arrayBuffer();
         status = response.status;
-        if (status === 200) n = candidatesOf(response);
+        if (status === 503) reason = refusalReason(body);
+        const metadata = status === 200 ? metadataOf(response) : {};
+        if (status === 200) n = candidatesOf(metadata);
         retryAfterS = Number(response.headers.get("retry-after") ?? 0) || 0;
         phases = serverTimingPhases(response.headers.get("server-timing"));
+        if (Object.keys(phases).length === 0) phases = backendPhases(metadata);
       } catch {
         status = 0; // connection failed: counted, never hidden
       }
-      answers.push({ status, ms: performance.now() - sent, n, phases });
+      answers.push({ status, ms: performance.now() - sent, n, phases, ...(reason ? { reason } : {}) });
       if (status === 503 || status === 0) {
         const wait = Math.min(Math.max(retryAfterS, 0.05) * 1000, Math.max(0, end - performance.now()));
         await new Promise((resolve) => setTimeout(resolve, wait));

@@ -50,12 +50,16 @@ export function loadTable(r: LoadResult): string {
 
 const PHASES = ["auth", "plan", "meter", "backend", "settle", "outside"] as const;
 
-/** Where the edge's time went in each edge cell: p50 / p99 ms per Server-Timing phase, and the rest. */
-export function edgePhaseTable(r: LoadResult): string | null {
-  const cells = r.cells.filter((c) => c.path === "edge" && c.phases_ms);
+/**
+ * Where the time went in each cell: through the edge, p50 / p99 ms per Server-Timing phase and the rest;
+ * straight to a backend, its own time (`backend`) and the rest (`outside`).
+ */
+export function phaseTable(r: LoadResult): string | null {
+  const cells = r.cells.filter((c) => c.phases_ms);
   if (cells.length === 0) return null;
   const rows = cells.map((c) => [
     c.budget_ms,
+    c.path,
     c.concurrency,
     c.scheduler,
     ...PHASES.map((phase) => {
@@ -63,7 +67,7 @@ export function edgePhaseTable(r: LoadResult): string | null {
       return p ? `${p.p50 ?? "–"} / ${p.p99 ?? "–"}` : "–";
     }),
   ]);
-  return markdownTable(["budget ms", "clients", "scheduler", ...PHASES.map((p) => `${p} ms`)], rows, 1);
+  return markdownTable(["budget ms", "path", "clients", "scheduler", ...PHASES.map((p) => `${p} ms`)], rows, 1);
 }
 
 export const LOAD_START = "<!-- load section: written by the load bench -->";
@@ -71,12 +75,13 @@ export const LOAD_END = "<!-- end of load section -->";
 
 /** The `## Load` section of SUMMARY.md, between markers so a load-only run can replace it in place. */
 export function loadSection(r: LoadResult, targetLines: readonly string[], generatedAt: string): string[] {
-  const phases = edgePhaseTable(r);
+  const phases = phaseTable(r);
   return [
     LOAD_START,
     "## Load: closed-loop clients, legacy vs batching scheduler",
     "",
-    `Measured ${generatedAt}; tiny bundle, one backend process per scheduler (1 worker, 1 intra-op thread), ` +
+    `Measured ${generatedAt}; tiny bundle, one backend process per scheduler (legacy: 1 graph worker; batched: ` +
+      `${r.batched_workers ?? 1} graph worker${(r.batched_workers ?? 1) > 1 ? "s" : ""}; 1 intra-op thread each), ` +
       `${r.cell_seconds} s per cell. Budgets: ${r.budgets_ms.join(" ms and ")} ms (400 ms, and twice the ` +
       "single-candidate time as a caller sees it: 2 × (one candidate's predicted time + the 20 ms network " +
       `margin); one candidate is predicted at ${r.single_candidate_ms.legacy.toFixed(1)} ms (legacy backend's ` +
@@ -91,8 +96,10 @@ export function loadSection(r: LoadResult, targetLines: readonly string[], gener
     "",
     ...(phases
       ? [
-          "Where an edge request's time went (p50 / p99 ms of the Server-Timing phases of the answers that reached the meter; " +
-            "`outside`: the client's time less the phases — workerd's queue before the handler, the response, the connection):",
+          "Where a request's time went (p50 / p99 ms). Through the edge: the Server-Timing phases of the answers that reached " +
+            "the meter; `outside` is the client's time less the phases (workerd's queue before the handler, the response, the " +
+            "connection). Straight to a backend: `backend` is its time from reading the request to the answer (200s), " +
+            "`outside` the client's time beyond it (the backend's event loop before it reads the request, the response on its way):",
           "",
           phases,
           "",

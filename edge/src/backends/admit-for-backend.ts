@@ -51,5 +51,5 @@ export function admitForBackend(
   time: EdgeTime,
 ): () => void {
   refuseWithoutRoom(pool, url, request, plan.work, time);
-  return pool.claim(url, plan.work.leastWorkMs, plan.timeoutMs);
+  return pool.claim(url, plan.work.leastWorkMs, plan.timeoutMs, request.prompt);
 }

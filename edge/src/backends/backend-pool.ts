@@ -8,7 +8,7 @@
 // request checks the wait and claims its place in one synchronous step (waitMs, then claim), so a burst
 // of concurrent requests sees the wait grow with each one admitted, and the edge refuses at once the one
 // that would not fit (admit-for-backend.ts) instead of reserving, forwarding, and being refused by the backend.
-import type { Profile } from "@tinyscale/shared";
+import { LruCache, type Profile } from "@tinyscale/shared";
 import type { Config } from "../config/env.js";
 import { fetchProfile, fetchReportedLoad } from "./backend-status.js";
 
@@ -18,6 +18,8 @@ export const LOAD_TTL_MS = 1_000;
 export const DOWN_FOR_MS = 5_000;
 // Longer than both status fetch timeouts, so only a refresh whose request was cancelled counts as stuck.
 const REFRESH_STUCK_MS = 5_000;
+/** Prompts remembered per backend: the backend's default text-embedding cache size (TINYSCALE_TEXT_CACHE_SIZE). */
+export const RECENT_PROMPTS = 64;
 
 export interface BackendView {
   url: string;
@@ -53,6 +55,8 @@ interface BackendState {
   lastError: string | null;
   /** When a refresh started (0: none); a refresh older than REFRESH_STUCK_MS is assumed abandoned. */
   refreshingSinceMs: number;
+  /** Prompts of the latest requests admitted for it: likely in its text-embedding cache. */
+  recentPrompts: LruCache<string, true>;
 }
 
 /** What routes need from the pool; BackendPool is the real one, kept per isolate. */
@@ -75,7 +79,12 @@ export interface Backends {
    * is called (when the backend answered, or the request ended without reaching it); calling it again is a
    * no-op. It counts for `ttlMs` at most (the request's own timeout).
    */
-  claim(url: string, leastWorkMs: number, ttlMs: number): () => void;
+  claim(url: string, leastWorkMs: number, ttlMs: number, prompt?: string): () => void;
+  /**
+   * Whether a request with `prompt` was admitted for `url` among its latest RECENT_PROMPTS (the backend's
+   * default text-embedding cache size): then the backend likely has its embeddings and skips encoding it.
+   */
+  promptCached(url: string, prompt: string): boolean;
   /** Ms this edge takes after a backend's answer (settling, the ledger, the response), a high estimate. */
   readonly afterBackendMs: number;
   observeAfterBackend(ms: number): void;
@@ -100,6 +109,7 @@ export class BackendPool implements Backends {
       downUntilMs: 0,
       lastError: null,
       refreshingSinceMs: 0,
+      recentPrompts: new LruCache(RECENT_PROMPTS),
     }));
   }
 
@@ -159,14 +169,20 @@ export class BackendPool implements Backends {
     state.loadAtMs = 0;
   }
 
+  promptCached(url: string, prompt: string): boolean {
+    const state = this.states.find((candidate) => candidate.url === url);
+    return state?.recentPrompts.get(prompt) !== undefined;
+  }
+
   waitMs(url: string): number {
     const state = this.states.find((candidate) => candidate.url === url);
     return state ? predictedWaitMs(state, Date.now()) : 0;
   }
 
-  claim(url: string, leastWorkMs: number, ttlMs: number): () => void {
+  claim(url: string, leastWorkMs: number, ttlMs: number, prompt?: string): () => void {
     const state = this.states.find((candidate) => candidate.url === url);
     if (!state) return () => {};
+    if (prompt !== undefined) state.recentPrompts.set(prompt, true);
     const now = Date.now();
     const claim: Claim = { atMs: now, untilMs: now + ttlMs, leastWorkMs: Math.max(0, leastWorkMs) };
     state.claims.add(claim);

@@ -1,8 +1,10 @@
 // What a request costs a backend's queue, from the backend's profile, counted as the batching scheduler
-// counts it when it admits (gpu-backend/src/scheduler/cost-model.ts): a vhs request shares graph batches,
-// so its least work is one candidate's share of a full propose batch plus its share of a full finish batch
-// and its own text and image encoding; other modes run whole. The edge predicts the backend's wait with
-// these figures (backend-pool.ts) and refuses what the backend would refuse (admit-for-backend.ts).
+// counts it when it admits (gpu-backend/src/scheduler/cost-model.ts, leastWorkMs): a vhs request shares
+// graph batches, so its least work is one candidate's share of a full propose batch plus its share of a
+// full finish batch, and its prompt's encoding unless the backend likely has it cached; its image
+// encoding runs beside the graphs and is not queue work. Other modes run whole. The edge predicts the
+// backend's wait with these figures (backend-pool.ts) and refuses what the backend would refuse
+// (admit-for-backend.ts).
 import { type Profile, predictMs, stageMs, type Verifier } from "@tinyscale/shared";
 
 export interface BackendWork {
@@ -17,14 +19,18 @@ function stage(profile: Profile, name: string, batch: number): number {
   return timings ? stageMs(timings, batch) : 0;
 }
 
-export function backendWork(profile: Profile, verifier: Verifier, candidates: number): BackendWork {
+/** `promptCached`: the backend was sent this prompt recently (BackendPool.promptCached), so it skips encoding it. */
+export function backendWork(
+  profile: Profile,
+  verifier: Verifier,
+  candidates: number,
+  promptCached = false,
+): BackendWork {
   if (verifier !== "vhs")
     return { leastWorkMs: predictMs(profile, verifier, candidates).total_ms, stepMs: 0 };
   const batch = Math.max(1, profile.max_batch);
   const proposeRowMs = stage(profile, "propose", batch) / batch;
   const requestMs =
-    stage(profile, "finish", batch) / batch +
-    stage(profile, "text_encode", 1) +
-    stage(profile, "image_encode", 1);
+    stage(profile, "finish", batch) / batch + (promptCached ? 0 : stage(profile, "text_encode", 1));
   return { leastWorkMs: candidates * proposeRowMs + requestMs, stepMs: stage(profile, "propose", batch) };
 }

@@ -26,6 +26,8 @@ export function planGeneration(
   profile: Profile,
   config: Config,
   receivedAtMs: number,
+  /** The backend was sent this prompt recently (it likely skips encoding it). */
+  promptCached = false,
 ): PlannedGeneration {
   const { budget_ms: budget, ...rest } = request;
   if (budget === undefined) {
@@ -42,7 +44,7 @@ export function planGeneration(
       plannedMs: null,
       deadlineMs: receivedAtMs + config.defaultTimeoutMs,
       timeoutMs: config.defaultTimeoutMs + config.timeoutMarginMs,
-      work: backendWork(profile, request.verifier, n),
+      work: backendWork(profile, request.verifier, n, promptCached),
       forwarded: { ...rest, n },
     };
   }
@@ -57,7 +59,7 @@ export function planGeneration(
     plannedMs: plan.predicted_ms,
     deadlineMs: receivedAtMs + budget,
     timeoutMs: budget + config.timeoutMarginMs,
-    work: backendWork(profile, request.verifier, 1),
+    work: backendWork(profile, request.verifier, 1, promptCached),
     forwarded: { ...rest, budget_ms: budget, max_n: plan.n },
   };
 }

@@ -53,7 +53,13 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
       const first = ranked[0];
       if (!first) throw noBackendError(services.backends, requestId);
       // Planned first: a budget too small even for an idle backend is the caller's mistake (400), not load.
-      const plan = planGeneration(request, first.profile, services.config, receivedAtMs);
+      const plan = planGeneration(
+        request,
+        first.profile,
+        services.config,
+        receivedAtMs,
+        services.backends.promptCached(first.url, request.prompt),
+      );
       // No await between the plan and here: the check and the claim see every request admitted before.
       const released = admitForBackend(services.backends, first.url, request, plan, {
         receivedAtMs,

@@ -6,7 +6,7 @@
 // work, with 503 overloaded and a Retry-After of the time the owed work needs to drain: nothing ran, so
 // nothing is charged.
 
-import { DEFAULT_NETWORK_MARGIN_MS, TinyscaleError } from "@tinyscale/shared";
+import { DEFAULT_NETWORK_MARGIN_MS, LruCache, TinyscaleError } from "@tinyscale/shared";
 import type { BackendMetrics } from "../metrics/metrics.js";
 import type { GenerationResult } from "../pipeline/types.js";
 import { type CostModel, DEADLINE_SLACK_MS } from "../scheduler/cost-model.js";
@@ -70,13 +70,23 @@ export class BatchAdmission implements Scheduler {
    * longer count. Every worker is taken to be loaded like the one that reported last.
    */
   private report: WorkerReport | undefined;
+  /**
+   * The prompts of the latest admitted requests, as many as a worker's text-embedding cache holds: one
+   * seen here recently is taken to be cached there, so its encoding is not counted as work owed. (With
+   * several workers it may be cached on another one; the error is one text encoding.)
+   */
+  private readonly recentPrompts: LruCache<string, true>;
 
   constructor(
     /** Requests held beyond one full batch per worker; more are refused (a memory bound). */
     private readonly maxQueue: number,
     private readonly profiled: () => CostModel,
     private readonly metrics: BackendMetrics,
-  ) {}
+    /** The workers' text-embedding cache size (prompts). */
+    textCacheSize: number,
+  ) {
+    this.recentPrompts = new LruCache(textCacheSize);
+  }
 
   /** The profile's costs, scaled by the measured slowdown while other requests run (idle: as profiled). */
   private costs(): CostModel {
@@ -129,7 +139,7 @@ export class BatchAdmission implements Scheduler {
     const { job } = admission;
     const cost = this.costs();
     if (job.verifier !== "vhs") return job.exact ? admission.predictedMs : admission.minimumMs;
-    return cost.sharedMs(job.exact ? job.n : 1);
+    return cost.leastWorkMs(job.exact ? job.n : 1, this.recentPrompts.get(job.prompt) !== undefined);
   }
 
   private overloaded(message: string): TinyscaleError {
@@ -192,6 +202,7 @@ export class BatchAdmission implements Scheduler {
       return Promise.reject(error);
     }
     this.owed.add(entry);
+    this.recentPrompts.set(admission.job.prompt, true);
     this.metrics.inFlight.set(this.owed.size);
     this.metrics.queueDepth.set(this.depth);
     return runner

@@ -1,10 +1,10 @@
 // Stage 2: prompt → text embeddings + the verifier's template ids, once per prompt: results are kept in
 // an LRU cache keyed by the prompt text, so repeated prompts skip tokenizing and the text encoder.
 
+import { LruCache } from "@tinyscale/shared";
 import type { LoadedBundle } from "../onnx/bundle.js";
 import type { GraphSession, HostTensor } from "../onnx/session.js";
 import { GraphStage } from "./graph-stage.js";
-import { LruCache } from "./lru-cache.js";
 import { int64Tensor } from "./tensors.js";
 import { tokenizePrompt } from "./tokenize.js";
 import type { JobTrace } from "./trace.js";

@@ -136,18 +136,16 @@ export class CostModel {
     return this.proposeMs(this.maxBatch) / this.maxBatch;
   }
 
-  /** A request's own work besides its candidates: its share of a full finish batch, image and text encoding. */
-  get requestMs(): number {
-    return (
-      this.finishMs(this.maxBatch) / this.maxBatch +
-      this.stage("image_encode", 1) +
-      this.stage("text_encode", 1)
-    );
-  }
-
-  /** The least a request of `candidates` rows costs when batched with others. */
-  sharedMs(candidates: number): number {
-    return candidates * this.proposeRowMs + this.requestMs;
+  /**
+   * The least graph-thread work a request of `candidates` rows adds when batched with others: its rows'
+   * share of full propose batches, its share of a finish run, and its prompt's encoding unless the worker
+   * has it cached. Its image encoding is not in it: that runs beside the graphs (sharp's threads) and
+   * delays only its own answer, which the way back to the caller (ReturnPath) measures. Counted the same
+   * way as the worker counts what it owes (row-allocation.ts), so admission refuses only what the worker
+   * could not fit.
+   */
+  leastWorkMs(candidates: number, promptCached: boolean): number {
+    return candidates * this.proposeRowMs + this.finishRowMs + (promptCached ? 0 : this.textMs);
   }
 
   /** A step's fixed latency: the batch that may be running when a request arrives. */

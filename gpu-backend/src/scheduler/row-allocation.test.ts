@@ -120,8 +120,10 @@ describe("CostModel", () => {
   it("charges a request its share of full batches and scales with the measured slowdown", () => {
     expect(cost.proposeRowMs).toBe(0.5);
     expect(cost.finishRowMs).toBe(2);
-    expect(cost.sharedMs(1)).toBe(0.5 + 2 + 1 + 1);
-    expect(cost.withSlowdown(2).sharedMs(1)).toBe(9);
+    // one row, a finish share and the prompt's encoding; never the image encoding (off the graph thread)
+    expect(cost.leastWorkMs(1, false)).toBe(0.5 + 2 + 1);
+    expect(cost.leastWorkMs(3, true)).toBe(3 * 0.5 + 2);
+    expect(cost.withSlowdown(2).leastWorkMs(1, false)).toBe(7);
     // finishing costs the same per row at every size here, so winners finish one per run
     expect(cost.finishChunk).toBe(1);
   });

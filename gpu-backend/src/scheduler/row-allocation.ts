@@ -45,7 +45,7 @@ const byDeadline = (a: RowDemand, b: RowDemand) =>
  */
 function owedMs(demand: RowDemand, cost: CostModel): number {
   const rows = demand.exact ? Math.max(0, demand.cap - demand.have) : demand.have === 0 ? 1 : 0;
-  return rows * cost.proposeRowMs + (demand.needsText ? cost.textMs : 0) + cost.finishRowMs;
+  return cost.leastWorkMs(rows, !demand.needsText);
 }
 
 /** Milliseconds of graph-thread work owed to the requests on this worker (reported with each result). */

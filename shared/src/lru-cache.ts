@@ -1,5 +1,6 @@
-// A small least-recently-used map: text embeddings of recent prompts, so a prompt is encoded once no
-// matter how many requests (or candidates) use it. Map keeps insertion order, which is the recency order.
+// A small least-recently-used map (Map keeps insertion order, which is the recency order). The backend keeps
+// the text embeddings of recent prompts in one, so a prompt is encoded once however many requests use it;
+// its admission and the edge keep the recent prompts themselves, to tell which are likely cached there.
 
 export class LruCache<K, V> {
   private readonly entries = new Map<K, V>();
