@@ -11,7 +11,8 @@ import torch
 
 from export.pipeline import build_modules
 from export.score_tokens import ScoreTokens
-from shapes.train.config import Budget, get_config
+from shapes.train import layer_probe
+from shapes.train.config import SPLIT_LAYER, Budget, get_config
 from shapes.train.loop import run_budgeted
 from shapes.train.metrics import best_of, roc_auc
 from shapes.train.run import STAGE_NAMES, train
@@ -55,6 +56,20 @@ def test_checkpoints_load_strictly_through_the_export_tool(smoke_run):
         scores, winner, hidden = mods.graphs["propose"](**example)
     assert scores.shape == (3,) and winner.shape == (groups,) and hidden.shape == (groups, 64, 128)
     assert torch.isfinite(scores).all()
+
+
+def test_layer_probe_regenerates_the_stored_samples_and_scores_each_block(smoke_run, tmp_path):
+    out, _ = smoke_run
+    stored = torch.load(out / "work" / "samples_train.pt")
+    run = layer_probe.Run(get_config("smoke"), out, torch.device("cpu"), layer_probe.load_tokenizers(out / "weights"))
+    blocks = layer_probe.every_block(run, stored["prompts"], layer_probe.STAGE)
+    # the samples stage's seeds: block ℓ* is exactly the VHS input the verifiers trained on
+    assert torch.equal(blocks[str(SPLIT_LAYER)], stored["hidden"])
+    assert blocks["latent"].shape == (len(stored["prompts"]), 64, 8)
+    result = tmp_path / "probe.json"
+    layer_probe.main(["--run", str(out), "--train-samples", "64", "--steps", "2", "--blocks", "0,latent", "--out", str(result)])
+    probed = json.loads(result.read_text())["blocks"]
+    assert set(probed) == {"0", "latent"} and all(0 <= b["bo4"] <= 1 for b in probed.values())
 
 
 def test_budgeted_loop_resumes_at_the_step_it_stopped(tmp_path):

@@ -11,7 +11,7 @@ from typing import Any
 
 LATENT_CHANNELS = 8
 LATENT_SIZE = 8  # 64 px ÷ 8
-SPLIT_LAYER = 2  # ℓ*: the VHS verifier reads the student's hidden states after block 2 of 6
+SPLIT_LAYER = 4  # ℓ*: the VHS verifier reads the student's hidden states after block 4 of 6 (0-based: one block skipped)
 TEXT_LENGTH = 16  # token ids per prompt (no complex human instruction: select keeps all 16)
 TEXT_VOCAB = 320
 VERIFIER_VOCAB = 512
@@ -122,7 +122,7 @@ def _full() -> TrainConfig:
             student=Budget(steps=20000, minutes=16, batch=32, lr=2e-4),
             llm_text=Budget(steps=600, minutes=1, batch=32, lr=1e-3),
             vhs_align=Budget(steps=800, minutes=1.5, batch=32, lr=1e-3),
-            vhs_judge=Budget(steps=8000, minutes=12, batch=32, lr=3e-4),
+            vhs_judge=Budget(steps=8000, minutes=18, batch=32, lr=3e-4),
             clip_align=Budget(steps=500, minutes=1, batch=32, lr=1e-3),
             clip_judge=Budget(steps=4000, minutes=6, batch=32, lr=3e-4),
             ae_align=Budget(steps=400, minutes=0.5, batch=32, lr=1e-3),

@@ -20,14 +20,15 @@ from .generator import load_teacher
 from .models import OneStep, build_transformer
 from .text import text_ids
 
-STAGE = 6
+STAGE = 6  # the training samples' seed stage; the held-out ones use STAGE + HELDOUT_STAGE_OFFSET
+HELDOUT_STAGE_OFFSET = 100
 BATCH = 128
 
 
-def load_student(run: Run) -> OneStep:
+def load_student(run: Run, split_layer: int = SPLIT_LAYER) -> OneStep:
     transformer = build_transformer(run.cfg)
     transformer.load_state_dict(torch.load(run.work / "student.pt", map_location="cpu"))
-    return OneStep(transformer, SPLIT_LAYER).to(run.device).eval()
+    return OneStep(transformer, split_layer).to(run.device).eval()
 
 
 def caption(verdict: shapeeval.Verdict) -> str:
@@ -35,19 +36,26 @@ def caption(verdict: shapeeval.Verdict) -> str:
     return world.describe(world.Scene(tuple(objs)))
 
 
-@torch.no_grad()
-def generate(run: Run, prompts: list[str], seed_stage: int) -> dict:
+def student_inputs(run: Run, prompts: list[str], seed_stage: int, desc: str = "student samples"):
+    """The student's inputs batch by batch: (prompts, noise, prompt embeddings, mask). The noise of each
+    batch is drawn from (seed, seed_stage, batch start), so any reader regenerates the same samples."""
     encoder, _ = load_teacher(run)
-    student = load_student(run)
-    vae = AutoencoderDC.from_pretrained(run.work / "vae").to(run.device).eval()
-    decode = VaeDecode(vae)
     shape = (run.cfg.transformer["in_channels"], run.cfg.transformer["sample_size"], run.cfg.transformer["sample_size"])
-    out = {"prompts": prompts, "hidden": [], "latent": [], "image": [], "label": [], "caption": []}
-    for i in tqdm(range(0, len(prompts), BATCH), desc="student samples", unit="batch", mininterval=5):
+    for i in tqdm(range(0, len(prompts), BATCH), desc=desc, unit="batch", mininterval=5):
         chunk = prompts[i : i + BATCH]
         noise = torch.randn((len(chunk), *shape), generator=run.torch_gen(seed_stage, i)).to(run.device)
         ids, mask = text_ids(run.tokens.text, chunk, TEXT_LENGTH)
         embeds, emask = encoder(ids.to(run.device), mask.to(run.device))
+        yield chunk, noise, embeds, emask
+
+
+@torch.no_grad()
+def generate(run: Run, prompts: list[str], seed_stage: int) -> dict:
+    student = load_student(run)
+    vae = AutoencoderDC.from_pretrained(run.work / "vae").to(run.device).eval()
+    decode = VaeDecode(vae)
+    out = {"prompts": prompts, "hidden": [], "latent": [], "image": [], "label": [], "caption": []}
+    for chunk, noise, embeds, emask in student_inputs(run, prompts, seed_stage):
         latent, hidden = student(noise, embeds, emask, keep_hidden=True)
         images = decode(latent).cpu().numpy()
         verdicts = [shapeeval.judge(img, p) for img, p in zip(images, chunk)]
@@ -74,7 +82,7 @@ def make_samples(run: Run) -> dict:
     torch.save(mean, run.work / f"block_{SPLIT_LAYER}_mean.pt")
     torch.save(var, run.work / f"block_{SPLIT_LAYER}_variance.pt")
     torch.save(train, run.work / "samples_train.pt")
-    evaluation = generate(run, [p for p in heldout for _ in range(cfg.candidates_per_prompt)], STAGE + 100)
+    evaluation = generate(run, [p for p in heldout for _ in range(cfg.candidates_per_prompt)], STAGE + HELDOUT_STAGE_OFFSET)
     torch.save(evaluation, run.work / "samples_heldout.pt")
     return {"train_samples": len(train["label"]), "train_positive_share": round(float(train["label"].float().mean()), 4),
             "heldout_samples": len(evaluation["label"]), "stats_shape": list(mean.shape)}
