@@ -8,7 +8,7 @@
 //   --port <p>      the first backend's port (default 18471; the second backend takes p + 1)
 //   --backend-nice <0-19>  the backend's CPU priority (default: the local stack's; 0 = the edge's)
 //   --edge-script <file>   run this built Worker bundle as the edge (e.g. another revision's, to compare)
-//   --workers <k>   graph worker threads of the batching backend (default 1; the legacy one keeps 1)
+//   --workers <k>   graph worker threads of each backend, both schedulers (default 1)
 
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     ...(at("--port") ? { port: Number(at("--port")) } : {}),
     ...(at("--backend-nice") !== undefined ? { backendNiceness: Number(at("--backend-nice")) } : {}),
     ...(at("--edge-script") ? { edgeScript: at("--edge-script") as string } : {}),
-    ...(at("--workers") ? { batchedWorkers: Number(list("--workers")?.[0]) } : {}),
+    ...(at("--workers") ? { workers: Number(list("--workers")?.[0]) } : {}),
   });
   const targets = loadTargets(result).map(evaluateTarget);
   const lines = targets.map(targetLine);

@@ -28,8 +28,8 @@ export interface LoadResult {
   single_candidate_ms: Record<SchedulerName, number>;
   budgets_ms: number[];
   cell_seconds: number;
-  /** Graph worker threads of the batching backend (the legacy one has 1). */
-  batched_workers: number;
+  /** Graph worker threads of each backend (both schedulers). */
+  workers: number;
   same_request?: SameRequestResult;
 }
 
@@ -48,8 +48,8 @@ export interface LoadOptions {
   backendNiceness?: number;
   /** Run this already-built Worker bundle as the edge instead of building the current one. */
   edgeScript?: string;
-  /** Graph worker threads of the batching backend (default 1); the legacy backend, today's, keeps 1. */
-  batchedWorkers?: number;
+  /** Graph worker threads of each backend (default 1), the same for both schedulers. */
+  workers?: number;
 }
 
 async function runScheduler(
@@ -71,7 +71,7 @@ async function runScheduler(
     port,
     secret,
     bearer,
-    workers: scheduler === "batched" ? (opts.batchedWorkers ?? 1) : 1,
+    workers: opts.workers ?? 1,
     ...(opts.backendNiceness !== undefined ? { niceness: opts.backendNiceness } : {}),
   });
   const edge = wanted.includes("edge")
@@ -172,7 +172,7 @@ export async function benchLoad(opts: LoadOptions): Promise<LoadResult> {
     single_candidate_ms: { legacy: 0, batched: 0 },
     budgets_ms: [],
     cell_seconds: opts.cellSeconds,
-    batched_workers: opts.batchedWorkers ?? 1,
+    workers: opts.workers ?? 1,
   };
   const schedulers = opts.schedulers ?? ["legacy", "batched"];
   // Both schedulers run the same budgets: the second is taken from the first backend's profile.

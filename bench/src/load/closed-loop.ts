@@ -63,7 +63,8 @@ function backendPhases(metadata: Metadata): Record<string, number> {
 /** A refusal's message, numbers replaced by #: "the backend's queue (~311 ms) …" → "the backend's queue (~# ms) …". */
 export function refusalReason(body: ArrayBuffer): string {
   try {
-    const message = (JSON.parse(new TextDecoder().decode(body)) as { error?: { message?: unknown } }).error?.message;
+    const message = (JSON.parse(new TextDecoder().decode(body)) as { error?: { message?: unknown } }).error
+      ?.message;
     return typeof message === "string" ? message.replace(/\d+(\.\d+)?/g, "#") : "(no message)";
   } catch {
     return "(not JSON)";

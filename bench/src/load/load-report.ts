@@ -67,7 +67,11 @@ export function phaseTable(r: LoadResult): string | null {
       return p ? `${p.p50 ?? "–"} / ${p.p99 ?? "–"}` : "–";
     }),
   ]);
-  return markdownTable(["budget ms", "path", "clients", "scheduler", ...PHASES.map((p) => `${p} ms`)], rows, 1);
+  return markdownTable(
+    ["budget ms", "path", "clients", "scheduler", ...PHASES.map((p) => `${p} ms`)],
+    rows,
+    1,
+  );
 }
 
 export const LOAD_START = "<!-- load section: written by the load bench -->";
@@ -80,8 +84,8 @@ export function loadSection(r: LoadResult, targetLines: readonly string[], gener
     LOAD_START,
     "## Load: closed-loop clients, legacy vs batching scheduler",
     "",
-    `Measured ${generatedAt}; tiny bundle, one backend process per scheduler (legacy: 1 graph worker; batched: ` +
-      `${r.batched_workers ?? 1} graph worker${(r.batched_workers ?? 1) > 1 ? "s" : ""}; 1 intra-op thread each), ` +
+    `Measured ${generatedAt}; tiny bundle, one backend process per scheduler (` +
+      `${r.workers ?? 1} graph worker${(r.workers ?? 1) > 1 ? "s" : ""}, 1 intra-op thread each), ` +
       `${r.cell_seconds} s per cell. Budgets: ${r.budgets_ms.join(" ms and ")} ms (400 ms, and twice the ` +
       "single-candidate time as a caller sees it: 2 × (one candidate's predicted time + the 20 ms network " +
       `margin); one candidate is predicted at ${r.single_candidate_ms.legacy.toFixed(1)} ms (legacy backend's ` +

@@ -1,13 +1,15 @@
 // On one machine the edge (workerd) and the backend share the CPUs. The backend's graph compute takes all
 // the CPU it is given — the batching scheduler fills every budget with candidates — while each request's
-// edge work is short but on the latency path: a key lookup, a meter call, a forward, a settlement.
-// Started at a lower CPU priority, the backend computes in whatever time the edge leaves it, and the
-// edge's few milliseconds per request are not queued behind graph runs. The backend measures its own
-// speed (its slowdown factor) and plans N with it, so it stays within its budgets at the lower priority.
-// Only a local/single-machine choice: a deployed backend has its machine to itself.
+// edge work is short but on the latency path: a key lookup, a meter call, a forward, a settlement. The
+// backend already runs its inference threads below its HTTP thread (TINYSCALE_WORKER_NICE, default 10),
+// so the edge's steps and the backend's own refusals and answers take a core before graph compute does.
+// Lowering the whole backend process as well put its HTTP thread below the edge and the clients too:
+// measured with the load bench, refusals and answers then waited for a core and more of them missed
+// their budgets, so the local stack starts the backend at the edge's priority. A further increment
+// (TINYSCALE_BACKEND_NICE) lowers every backend thread; it is kept for machines where that helps.
 
 /** The `nice` increment the local stack starts the backend with (0: the same priority as the edge). */
-export const LOCAL_BACKEND_NICENESS = 10;
+export const LOCAL_BACKEND_NICENESS = 0;
 
 /**
  * The command line that runs `command args` at `niceness` lower CPU priority: through nice(1) on POSIX

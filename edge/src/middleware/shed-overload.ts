@@ -42,7 +42,12 @@ export function shedOverload(): MiddlewareHandler<AppEnv> {
       services.backends,
       first.url,
       request,
-      backendWork(first.profile, request.verifier, 1, services.backends.promptCached(first.url, request.prompt)),
+      backendWork(
+        first.profile,
+        request.verifier,
+        1,
+        services.backends.promptCached(first.url, request.prompt),
+      ),
       {
         receivedAtMs: c.get("receivedAtMs"),
         nowMs: Date.now(),

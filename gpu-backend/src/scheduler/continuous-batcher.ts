@@ -40,6 +40,8 @@ interface Active extends BatcherJob {
   proposeMs: number;
   cancelled: boolean;
   addedAt: number;
+  /** Epoch ms when it reached this worker (deadlines are epoch ms). */
+  arrivedMs: number;
   /** Ms from reaching this worker to its first graph run. */
   queueMs?: number;
 }
@@ -67,6 +69,7 @@ export class ContinuousBatcher {
         proposeMs: 0,
         cancelled: false,
         addedAt: performance.now(),
+        arrivedMs: Date.now(),
       });
     } else {
       this.whole.push(entry);
@@ -166,6 +169,7 @@ export class ContinuousBatcher {
       cap: job.job.n,
       exact: job.job.exact,
       deadlineMs: job.job.deadlineMs,
+      arrivedMs: job.arrivedMs,
       cancelled: job.cancelled,
       needsText: job.prompt === undefined,
     }));

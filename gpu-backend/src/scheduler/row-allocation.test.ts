@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { CostModel } from "./cost-model.js";
-import { allocateRows, type RowDemand } from "./row-allocation.js";
+import { allocateRows, RESERVE_SHARE, type RowDemand } from "./row-allocation.js";
 
 // propose: 4 ms for 1 row, 8 ms for 16 (0.5 ms a row when full); finish 2 ms a row; encodes 1 ms each.
 const STAGES = {
@@ -21,6 +21,7 @@ function demand(id: number, fields: Partial<RowDemand> = {}): RowDemand {
     cap: 64,
     exact: false,
     deadlineMs: NOW + 400,
+    arrivedMs: NOW,
     cancelled: false,
     needsText: false,
     ...fields,
@@ -68,6 +69,16 @@ describe("allocateRows", () => {
     const allocation = allocateRows([late], cost, NOW);
     expect(allocation.finish).toEqual([1]);
     expect(allocation.rows).toEqual([]);
+  });
+
+  it("keeps the last RESERVE_SHARE of a request's time out of its N", () => {
+    // given 400 ms (arrived 330 ms ago): the reserve is the last 80 ms, so with 70 left it takes no more
+    const inReserve = demand(1, { have: 3, arrivedMs: NOW - 330, deadlineMs: NOW + 70 });
+    expect(allocateRows([inReserve], cost, NOW).finish).toEqual([1]);
+    // with 100 left, one more batch and its finishing (19 ms) still end before the reserve
+    const beforeReserve = demand(1, { have: 3, arrivedMs: NOW - 300, deadlineMs: NOW + 100 });
+    expect(allocateRows([beforeReserve], cost, NOW).finish).toEqual([]);
+    expect(RESERVE_SHARE).toBeGreaterThan(0);
   });
 
   it("counts the work owed to requests due earlier, not to those due later (they are not delayed by it)", () => {

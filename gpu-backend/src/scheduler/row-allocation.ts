@@ -5,7 +5,8 @@
 // 2. The rows left go round-robin, fewest candidates first, to requests that may take more: an explicit
 //    `n` until it has n; a budget request up to its cap while, earliest deadline first, one more batch
 //    still leaves room for the work owed to every request due no later than it (their remaining minimum
-//    candidates and their finishing) and for the finishing of the requests that stop now. Requests due
+//    candidates and their finishing) and for the finishing of the requests that stop now, before its
+//    deadline less a reserve (RESERVE_SHARE of its time) for what the costs do not predict. Requests due
 //    later are not delayed by it: the batch runs anyway for those still owed candidates, and its finishing
 //    is owed before theirs either way. So N grows until the deadline, shrinks under load for everyone
 //    alike, and one request's large N cannot starve another's small one.
@@ -22,6 +23,8 @@ export interface RowDemand {
   exact: boolean;
   /** Absolute deadline (epoch ms) or null. */
   deadlineMs: number | null;
+  /** When it reached the worker (epoch ms): with the deadline, how much time it was given. */
+  arrivedMs: number;
   /** The caller went away: it takes no more rows. */
   cancelled: boolean;
   /** Its prompt is not encoded yet (that is still ahead of it). */
@@ -33,6 +36,21 @@ export interface Allocation {
   rows: { id: number; count: number }[];
   /** Requests that take no more rows and have a candidate: finish them now. */
   finish: number[];
+}
+
+/**
+ * The share of a budget request's time (arrival to deadline) its N may not grow into. It is kept for
+ * what no cost model predicts on a machine the graphs share with everything else: a finish run that lands
+ * behind others, the image encode and the response competing for the same cores, a burst of arrivals.
+ * Under load N is small either way, so it costs few candidates, and it is what keeps the slow answers
+ * (the p99, not the average) inside the budget; on an idle worker a request reaches its cap long before.
+ */
+export const RESERVE_SHARE = 0.2;
+
+/** Until when a budget request may take more candidates: its deadline less RESERVE_SHARE of its time. */
+function extendUntil(demand: RowDemand): number | null {
+  if (demand.deadlineMs === null) return null;
+  return demand.deadlineMs - RESERVE_SHARE * Math.max(0, demand.deadlineMs - demand.arrivedMs);
 }
 
 const byDeadline = (a: RowDemand, b: RowDemand) =>
@@ -82,7 +100,8 @@ export function extending(all: readonly RowDemand[], cost: CostModel, now: numbe
     for (const demand of order) {
       if (stopping.has(demand.id)) continue;
       ahead += owedMs(demand, cost);
-      if (couldExtend(demand) && demand.deadlineMs !== null && ahead > demand.deadlineMs) {
+      const until = extendUntil(demand);
+      if (couldExtend(demand) && until !== null && ahead > until) {
         stopping.add(demand.id);
         changed = true;
         break;
