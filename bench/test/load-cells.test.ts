@@ -51,7 +51,7 @@ describe("cellStats", () => {
   ];
 
   it("counts 200s inside the budget and fast 503s, and the candidates per second", () => {
-    const stats = cellStats({ answers, elapsedS: 2 }, 400);
+    const stats = cellStats({ answers, elapsedS: 2, clientLagP99Ms: 4.5 }, 400);
     expect(stats).toMatchObject({
       requests: 4,
       ok: 2,
@@ -60,6 +60,7 @@ describe("cellStats", () => {
       refused_503: 2,
       candidates_per_s: 3,
       refusal_reasons: { "queue full": 2 },
+      client_lag_p99_ms: 4.5,
     });
   });
 
@@ -68,14 +69,19 @@ describe("cellStats", () => {
       { status: 200, ms: 330, n: 4, phases: { backend: 300 } },
       { status: 200, ms: 420, n: 2, phases: { backend: 400 } },
     ];
-    expect(cellStats({ answers: direct, elapsedS: 1 }, 400).phases_ms?.outside).toEqual({ p50: 30, p99: 30 });
+    expect(cellStats({ answers: direct, elapsedS: 1, clientLagP99Ms: 0 }, 400).phases_ms?.outside).toEqual({
+      p50: 30,
+      p99: 30,
+    });
   });
 
   it("splits the edge's answers into its phases and the time outside them", () => {
-    const phases = cellStats({ answers, elapsedS: 2 }, 400).phases_ms;
+    const phases = cellStats({ answers, elapsedS: 2, clientLagP99Ms: 4.5 }, 400).phases_ms;
     expect(phases?.backend).toEqual({ p50: 380, p99: 380 });
     // 300 − 270 and 500 − 430: the time the edge did not see (its queue, the response, the connection).
     expect(phases?.outside).toEqual({ p50: 70, p99: 70 });
-    expect(cellStats({ answers: answers.slice(2), elapsedS: 1 }, 400).phases_ms).toBeUndefined();
+    expect(
+      cellStats({ answers: answers.slice(2), elapsedS: 1, clientLagP99Ms: 0 }, 400).phases_ms,
+    ).toBeUndefined();
   });
 });

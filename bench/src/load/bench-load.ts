@@ -149,7 +149,8 @@ async function runScheduler(
           log(
             `load ${scheduler} ${p.path} c=${concurrency} budget=${budget}: ${(cell.ok_inside_share * 100).toFixed(1)} % 200 in budget, ` +
               `p50 ${cell.p50_ms} p99 ${cell.p99_ms} ms, N ${cell.mean_n}, ${cell.candidates_per_s} cand/s, ` +
-              `503 ${cell.refused_503} (p99 ${cell.refused_p99_ms} ms), 504 ${cell.timed_out_504}` +
+              `503 ${cell.refused_503} (p99 ${cell.refused_p99_ms} ms), 504 ${cell.timed_out_504}, ` +
+              `client lag p99 ${cell.client_lag_p99_ms} ms` +
               (cell.refusal_reasons ? `; 503 reasons ${JSON.stringify(cell.refusal_reasons)}` : ""),
           );
           // let the backend's queue empty before the next cell

@@ -25,6 +25,8 @@ export interface CellStats {
   refused_p99_ms: number | null;
   timed_out_504: number;
   other: number;
+  /** p99 event-loop delay of the load generator during the cell (ms): part of every latency above. */
+  client_lag_p99_ms?: number;
   /** The 503s by reason (their message, numbers taken out), most frequent first. */
   refusal_reasons?: Record<string, number>;
   /**
@@ -99,5 +101,6 @@ export function cellStats(loop: LoopResult, budgetMs: number): CellStats {
     other: answers.length - oks.length - refused.length - answers.filter((a) => a.status === 504).length,
     ...(phases ? { phases_ms: phases } : {}),
     ...(refused.length > 0 ? { refusal_reasons: countReasons(refused) } : {}),
+    ...(loop.clientLagP99Ms !== undefined ? { client_lag_p99_ms: round(loop.clientLagP99Ms) } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // (after a 503, when its Retry-After has passed, as a well-behaved client does), for a fixed time.
 // Every answer is kept: status, time to answer, the candidates that ran.
 
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { METADATA_HEADER } from "@tinyscale/shared";
 
 export interface Answer {
@@ -32,6 +32,11 @@ export interface LoopOptions {
 export interface LoopResult {
   answers: Answer[];
   elapsedS: number;
+  /**
+   * p99 of this process's event-loop delay during the loop (ms): how late the load generator itself
+   * sends and reads. Every client's times include it, so a cell's latencies are only as good as this.
+   */
+  clientLagP99Ms: number;
 }
 
 interface Metadata {
@@ -85,6 +90,8 @@ export function serverTimingPhases(header: string | null): Record<string, number
 
 export async function closedLoop(opts: LoopOptions): Promise<LoopResult> {
   const answers: Answer[] = [];
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   const started = performance.now();
   const end = started + opts.durationMs;
   const client = async (c: number) => {
@@ -121,5 +128,10 @@ export async function closedLoop(opts: LoopOptions): Promise<LoopResult> {
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, (_, c) => client(c)));
-  return { answers, elapsedS: (performance.now() - started) / 1000 };
+  lag.disable();
+  return {
+    answers,
+    elapsedS: (performance.now() - started) / 1000,
+    clientLagP99Ms: lag.percentile(99) / 1e6,
+  };
 }
