@@ -1,16 +1,16 @@
 // Who may call the backend: the edge, with an HMAC-SHA256 signature over method, path, timestamp and body
 // (contracts §2; stale or replayed signatures refused), or a direct caller with the bearer token.
-// Both comparisons are constant-time (shared's verifySignature / timingSafeEqual).
+// Both comparisons are constant-time (shared's verifySignature; token-matcher.ts).
 
 import {
   DEFAULT_MAX_SKEW_SECONDS,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   TinyscaleError,
-  timingSafeEqual,
   verifySignature,
 } from "@tinyscale/shared";
 import { ReplayCache } from "./replay-cache.js";
+import { tokenMatcher } from "./token-matcher.js";
 
 export interface AuthConfig {
   signingSecret: string | undefined;
@@ -36,6 +36,7 @@ const REASONS: Record<string, string> = {
 export function createAuthenticator(config: AuthConfig): Authenticator {
   const replays = new ReplayCache();
   const { signingSecret, backendToken } = config;
+  const tokenMatches = backendToken ? tokenMatcher(backendToken) : undefined;
   return async function authenticate(request) {
     if (!signingSecret && !backendToken) return { via: "none" };
     const signature = request.headers.get(SIGNATURE_HEADER);
@@ -63,12 +64,12 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
       }
       return { via: "signature" };
     }
-    if (!backendToken) {
+    if (!tokenMatches) {
       throw new TinyscaleError("invalid_signature", `invalid request signature: ${REASONS.missing}`);
     }
     const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
     if (!match?.[1]) throw new TinyscaleError("missing_api_key", "missing Authorization: Bearer <token>");
-    if (!(await timingSafeEqual(match[1].trim(), backendToken))) {
+    if (!tokenMatches(match[1].trim())) {
       throw new TinyscaleError("invalid_api_key", "invalid bearer token");
     }
     return { via: "bearer" };

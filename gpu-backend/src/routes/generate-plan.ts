@@ -2,16 +2,11 @@
 // bundle, verifier available, n within limits), plans n from budget_ms with the shared planner, and
 // derives the deadline from X-Tinyscale-Deadline or the budget.
 
-import {
-  type GenerateRequest,
-  planCandidates,
-  predictMs,
-  randomSeed,
-  TinyscaleError,
-} from "@tinyscale/shared";
+import { type GenerateRequest, randomSeed, TinyscaleError } from "@tinyscale/shared";
 import type { Admission } from "../admission/admission-queue.js";
 import { type BackendState, nativeSize } from "../backend-state.js";
 import { untrainedModes } from "../onnx/graph-contract.js";
+import { planFor, predictedTotalMs } from "./plan-cache.js";
 
 export interface PlannedJob extends Admission {
   plannedMs: number | null;
@@ -65,11 +60,12 @@ export function planJob(
   } else {
     // The cap: what the budget buys on this backend idle, the caller's (or the edge's) max_n at most.
     // The batching scheduler may run fewer under load; the legacy one runs exactly this many.
-    const plan = planCandidates(profile, {
-      budget_ms: request.budget_ms ?? 0,
+    const plan = planFor(
+      profile,
       verifier,
-      max_n: Math.min(state.maxN, request.max_n ?? state.maxN),
-    });
+      request.budget_ms ?? 0,
+      Math.min(state.maxN, request.max_n ?? state.maxN),
+    );
     n = plan.n;
     plannedMs = plan.predicted_ms;
   }
@@ -88,8 +84,8 @@ export function planJob(
       outputFormat: request.output_format,
       deadlineMs,
     },
-    predictedMs: predictMs(profile, verifier, n).total_ms,
-    minimumMs: predictMs(profile, verifier, 1).total_ms,
+    predictedMs: predictedTotalMs(profile, verifier, n),
+    minimumMs: predictedTotalMs(profile, verifier, 1),
     plannedMs,
     responseFormat: request.response_format,
   };
