@@ -1,6 +1,7 @@
 // Keys and secrets are compared in constant time: a static check of the code paths that compare them (the
-// edge looks keys up by SHA-256, admin/bearer tokens go through a digest-then-XOR comparison, signatures
-// through WebCrypto's HMAC verify) plus a timing check of those comparison functions themselves.
+// edge looks keys up by SHA-256, the admin token goes through a digest-then-XOR comparison, the backend's bearer
+// token through SHA-256 digests and node:crypto's timingSafeEqual, signatures through WebCrypto's HMAC verify)
+// plus a timing check of shared's comparison function.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { timingSafeEqual } from "@tinyscale/shared";
@@ -60,11 +61,15 @@ describe("static: every secret comparison goes through a constant-time path", ()
     expect(admin).toMatch(/timingSafeEqual\(token, /);
   });
 
-  it("backend: HMAC checked by shared's verifySignature (WebCrypto verify), bearer token by timingSafeEqual", () => {
+  it("backend: HMAC checked by shared's verifySignature (WebCrypto verify), bearer token by SHA-256 digests and node:crypto's timingSafeEqual", () => {
     const auth = read("gpu-backend/src/auth/authenticate.ts");
     expect(auth).toMatch(/from "@tinyscale\/shared"/);
     expect(auth).toMatch(/await verifySignature\(signingSecret,/);
-    expect(auth).toMatch(/await timingSafeEqual\(match\[1\]\.trim\(\), backendToken\)/);
+    expect(auth).toMatch(/tokenMatcher\(backendToken\)/);
+    expect(auth).toMatch(/tokenMatches\(match\[1\]\.trim\(\)\)/);
+    const matcher = read("gpu-backend/src/auth/token-matcher.ts");
+    expect(matcher).toMatch(/import \{ createHash, timingSafeEqual \} from "node:crypto"/);
+    expect(matcher).toMatch(/timingSafeEqual\(sha256\(presented\), expectedDigest\)/);
     const signing = read("shared/src/signing.ts");
     expect(signing).toMatch(/crypto\.subtle\.verify\("HMAC"/);
   });
