@@ -132,3 +132,14 @@ def test_reused_autoencoder_replaces_both_autoencoder_stages(smoke_run, tmp_path
     # the world is encoded with the reused encoder, at its scale
     latents = torch.load(tmp_path / "work" / "world_latents.pt")
     assert latents.shape[1:] == (8, 8, 8) and torch.isfinite(latents).all()
+
+
+def test_lanes_put_the_longest_stages_apart():
+    from shapes.train.lanes import plan_lanes, stage_minutes
+
+    minutes = {"vhs": 33.5, "clip": 33.0, "ae": 4.5}
+    assert plan_lanes(["vhs", "clip", "ae"], minutes, 2) == [["vhs"], ["clip", "ae"]]
+    assert plan_lanes(["vhs", "clip", "ae"], minutes, 1) == [["vhs", "clip", "ae"]]
+    assert plan_lanes(["ae"], minutes, 4) == [["ae"]]
+    full = get_config("full")
+    assert stage_minutes(full, "vhs") == full.budgets["vhs_align"].minutes + full.budgets["vhs_judge"].minutes

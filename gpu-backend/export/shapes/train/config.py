@@ -1,5 +1,5 @@
 """Training configuration as data: model sizes (the upstream classes' constructor arguments) and each
-stage's budget. `full` is the real run (≈2.2 h on 2 CPU cores, minutes on a GPU), `smoke` a few steps
+stage's budget. `full` is the real run (≈2.8 h on 2 CPU cores, minutes on a GPU), `smoke` a few steps
 of every stage for CI. `python -m shapes.train --print-config full` shows one as JSON."""
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ class TrainConfig:
     verifier: dict[str, Any]
     clip: dict[str, Any]
     checkpoint_minutes: float = 3.0
+    # the verifier stages train side by side in this many processes of `threads` threads each (lanes.py)
+    processes: int = 2
     # the verifiers' training samples come in groups of this many seeds of one prompt
     samples_per_prompt: int = 8
     # how the yes/no cross-entropy is weighted: "class" = the paper's (yes and no each half of the total
@@ -113,7 +115,7 @@ def _full() -> TrainConfig:
     return TrainConfig(
         # one thread: on a shared 2-core machine two threads ran 10× slower per step than one (measured)
         name="full", seed=0, threads=1,
-        world_images=16000, pairs=12288, verifier_samples=16384, heldout_prompts=160, candidates_per_prompt=8,
+        world_images=16000, pairs=12288, verifier_samples=65536, heldout_prompts=160, candidates_per_prompt=8,
         teacher_steps=6, teacher_cfg=2.5, cfg_dropout=0.1, focal_gamma=0.0,
         budgets=dict(
             autoencoder=Budget(steps=6000, minutes=18, batch=32, lr=1e-3),
@@ -122,9 +124,9 @@ def _full() -> TrainConfig:
             student=Budget(steps=20000, minutes=16, batch=32, lr=2e-4),
             llm_text=Budget(steps=600, minutes=1, batch=32, lr=1e-3),
             vhs_align=Budget(steps=800, minutes=1.5, batch=32, lr=1e-3),
-            vhs_judge=Budget(steps=8000, minutes=18, batch=32, lr=3e-4),
+            vhs_judge=Budget(steps=12000, minutes=32, batch=32, lr=3e-4),
             clip_align=Budget(steps=500, minutes=1, batch=32, lr=1e-3),
-            clip_judge=Budget(steps=4000, minutes=6, batch=32, lr=3e-4),
+            clip_judge=Budget(steps=12000, minutes=32, batch=32, lr=3e-4),
             ae_align=Budget(steps=400, minutes=0.5, batch=32, lr=1e-3),
             ae_judge=Budget(steps=4000, minutes=4, batch=32, lr=3e-4),
         ),

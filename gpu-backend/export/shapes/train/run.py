@@ -13,6 +13,7 @@ from .config import TEXT_VOCAB, VERIFIER_VOCAB, TrainConfig
 from .context import Run
 from .data import world_data
 from .generator import make_pairs, train_student, train_teacher
+from .lanes import run_lanes
 from .layout import write_weights
 from .metrics import generator_metrics
 from .samples import make_samples
@@ -41,7 +42,22 @@ STAGES = [
     ("weights", write_weights),
 ]
 STAGE_NAMES = [name for name, _ in STAGES]
+VERIFIER_STAGES = ("vhs", "clip", "ae")  # independent of each other: they may train side by side (lanes.py)
 ARCHITECTURE = ("seed", "world_images", "vae", "transformer", "text_encoder", "verifier", "clip")
+
+
+def stage_by_name(name: str):
+    return dict(STAGES)[name]
+
+
+def _lanes_first(run: Run, until: str | None, device: str) -> None:
+    """Before the first verifier stage: the unfinished ones (up to `until`) train in lanes when there are
+    several and cfg.processes > 1; each then reads as finished below."""
+    names = VERIFIER_STAGES[: VERIFIER_STAGES.index(until) + 1] if until in VERIFIER_STAGES else VERIFIER_STAGES
+    pending = [n for n in names if run.finished(n) is None]
+    if run.cfg.processes > 1 and len(pending) > 1:
+        print(f"== stages {', '.join(pending)} in {min(run.cfg.processes, len(pending))} processes", flush=True)
+        run_lanes(run, pending, device)
 
 
 def _stages(reuse_autoencoder_from: Path | None) -> list:
@@ -72,6 +88,8 @@ def train(cfg: TrainConfig, out: Path, device: str = "cpu", until: str | None = 
     write_chat_template(out / "weights" / "verifier")  # (also into a run begun before the export read it)
     run = Run(cfg, out, torch.device(device), tokens, report)
     for name, stage in _stages(reuse_autoencoder_from):
+        if name == VERIFIER_STAGES[0]:
+            _lanes_first(run, until, device)
         if run.finished(name) is None:
             began = time.monotonic()
             print(f"== stage {name}", flush=True)

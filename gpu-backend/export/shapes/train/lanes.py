@@ -1,0 +1,63 @@
+"""The three verifier stages are independent of each other (each reads the samples and trains its own
+connector and LLM), so on a machine with spare cores they train side by side: `cfg.processes` worker
+processes ("lanes"), each with `cfg.threads` torch threads, each taking whole stages. A lane writes a
+stage's done file as a sequential run would; the main process reads them back into the report. One
+lane (or one stage left) runs in the main process as before."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from pathlib import Path
+
+import torch
+
+from .config import TrainConfig
+from .context import Run
+from .text import load_tokenizers
+
+
+def plan_lanes(pending: list[str], minutes: dict[str, float], lanes: int) -> list[list[str]]:
+    """Longest stage first onto the least-loaded lane, so that the lanes end close together."""
+    plan: list[list[str]] = [[] for _ in range(lanes)]
+    load = [0.0] * lanes
+    for name in sorted(pending, key=lambda n: -minutes[n]):
+        i = load.index(min(load))
+        plan[i].append(name)
+        load[i] += minutes[name]
+    return [lane for lane in plan if lane]
+
+
+def stage_minutes(cfg: TrainConfig, name: str) -> float:
+    """A stage's time budget: the sum of its budgets (align + judge)."""
+    return sum(b.minutes for key, b in cfg.budgets.items() if key.startswith(f"{name}_"))
+
+
+def _lane(cfg: TrainConfig, out: str, device: str, names: list[str]) -> None:
+    from .run import stage_by_name  # (the child imports the stage table itself)
+
+    torch.set_num_threads(cfg.threads)
+    run = Run(cfg, Path(out), torch.device(device), load_tokenizers(Path(out) / "weights"))
+    for name in names:
+        began = time.monotonic()
+        print(f"== stage {name} (lane)", flush=True)
+        summary = stage_by_name(name)(run)
+        summary["wall_seconds"] = round(time.monotonic() - began, 1)
+        run.stage_file(name).write_text(json.dumps(summary, indent=2))
+        print(f"== {name}: done in {summary['wall_seconds']} s", flush=True)
+
+
+def run_lanes(run: Run, pending: list[str], device: str) -> None:
+    """Trains the `pending` stages in up to cfg.processes lanes; raises if any lane failed."""
+    plan = plan_lanes(pending, {n: stage_minutes(run.cfg, n) for n in pending}, run.cfg.processes)
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked torch thread pools
+    procs = [ctx.Process(target=_lane, args=(run.cfg, str(run.out), device, lane), name=f"lane-{'-'.join(lane)}")
+             for lane in plan]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    failed = [p.name for p in procs if p.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"training lane(s) failed: {', '.join(failed)} (finished stages are kept; rerun resumes)")
