@@ -44,7 +44,11 @@ class Run:
         path = self.stage_file(name)
         return json.loads(path.read_text()) if path.exists() else None
 
+    def mark_finished(self, name: str, summary: dict) -> None:
+        """The stage's done file alone (a verifier lane's: the main process writes the report)."""
+        self.stage_file(name).write_text(json.dumps(summary, indent=2))
+
     def finish(self, name: str, summary: dict) -> None:
         self.report[name] = summary
-        self.stage_file(name).write_text(json.dumps(summary, indent=2))
+        self.mark_finished(name, summary)
         (self.out / "report.json").write_text(json.dumps(self.report, indent=2))

@@ -6,7 +6,6 @@ lane (or one stage left) runs in the main process as before."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ import torch
 from .config import TrainConfig
 from .context import Run
 from .text import load_tokenizers
+from .verifiers import train_verifier
 
 
 def plan_lanes(pending: list[str], minutes: dict[str, float], lanes: int) -> list[list[str]]:
@@ -35,21 +35,19 @@ def stage_minutes(cfg: TrainConfig, name: str) -> float:
 
 
 def _lane(cfg: TrainConfig, out: str, device: str, names: list[str]) -> None:
-    from .run import stage_by_name  # (the child imports the stage table itself)
-
     torch.set_num_threads(cfg.threads)
     run = Run(cfg, Path(out), torch.device(device), load_tokenizers(Path(out) / "weights"))
     for name in names:
         began = time.monotonic()
         print(f"== stage {name} (lane)", flush=True)
-        summary = stage_by_name(name)(run)
+        summary = train_verifier(run, name)
         summary["wall_seconds"] = round(time.monotonic() - began, 1)
-        run.stage_file(name).write_text(json.dumps(summary, indent=2))
+        run.mark_finished(name, summary)
         print(f"== {name}: done in {summary['wall_seconds']} s", flush=True)
 
 
 def run_lanes(run: Run, pending: list[str], device: str) -> None:
-    """Trains the `pending` stages in up to cfg.processes lanes; raises if any lane failed."""
+    """Trains the `pending` verifier stages in up to cfg.processes lanes; raises if any lane failed."""
     plan = plan_lanes(pending, {n: stage_minutes(run.cfg, n) for n in pending}, run.cfg.processes)
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked torch thread pools
     procs = [ctx.Process(target=_lane, args=(run.cfg, str(run.out), device, lane), name=f"lane-{'-'.join(lane)}")

@@ -46,10 +46,6 @@ VERIFIER_STAGES = ("vhs", "clip", "ae")  # independent of each other: they may t
 ARCHITECTURE = ("seed", "world_images", "vae", "transformer", "text_encoder", "verifier", "clip")
 
 
-def stage_by_name(name: str):
-    return dict(STAGES)[name]
-
-
 def _lanes_first(run: Run, until: str | None, device: str) -> None:
     """Before the first verifier stage: the unfinished ones (up to `until`) train in lanes when there are
     several and cfg.processes > 1; each then reads as finished below."""
