@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TinyscaleError } from "./errors.js";
 import {
+  finishChunk,
   minimumBudgetMs,
   parseProfile,
   planCandidates,
@@ -236,6 +237,15 @@ describe("predictMs and batching", () => {
     expect(stageMs(timings, 6)).toBe(35);
     expect(stageMs(timings, 12)).toBe(65);
     expect(stageMs({ "1": 7 }, 4)).toBe(28);
+  });
+
+  it("finishes in the smallest batch whose per-row cost is within 10 % of the best", () => {
+    // per row: 40 at 1, 30 at 2, 26.7 at 3, 25 at 4 (the best): 3 is within 10 %, 2 is not
+    expect(finishChunk({ "1": 40, "4": 100 }, 4)).toBe(3);
+    // rows that cost the same at any size: one at a time (no latency for nothing)
+    expect(finishChunk({ "1": 7, "16": 112 }, 16)).toBe(1);
+    // never beyond the largest batch, even where bigger would be cheaper per row
+    expect(finishChunk({ "1": 40, "4": 100 }, 2)).toBe(2);
   });
 
   it("rejects a non-positive candidate count", () => {

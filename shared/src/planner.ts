@@ -136,6 +136,19 @@ export function stageMs(timings: Readonly<Record<string, number>>, batch: number
   return last[1] + ((batch - last[0]) * (last[1] - secondLast[1])) / (last[0] - secondLast[0]);
 }
 
+/**
+ * Winners finished per `finish` graph run: the smallest batch (up to `maxBatch`) whose per-row cost is
+ * within 10 % of the best per-row cost. A finish run answers its requests together, so a bigger batch only
+ * adds latency where the rows cost the same. The backend finishes in chunks of this size and the edge
+ * counts a request's finishing the same way, so both predict the same queue.
+ */
+export function finishChunk(timings: Readonly<Record<string, number>>, maxBatch: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let b = 1; b <= maxBatch; b++) best = Math.min(best, stageMs(timings, b) / b);
+  for (let b = 1; b <= maxBatch; b++) if (stageMs(timings, b) / b <= best * 1.1) return b;
+  return Math.max(1, maxBatch);
+}
+
 function stageTimings(profile: Profile, stage: Stage): Readonly<Record<string, number>> {
   const timings = profile.stages[stage];
   if (timings === undefined) throw profileError(`stage ${stage} is missing`);

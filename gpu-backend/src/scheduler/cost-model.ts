@@ -3,7 +3,7 @@
 // finishing (winner → pixels) is shared the same way; its text encoding and image encoding are its own.
 // Without a profile every cost is 0: nothing is refused or cut, as before measuring.
 
-import { stageMs } from "@tinyscale/shared";
+import { finishChunk, stageMs } from "@tinyscale/shared";
 import type { ProfileStages } from "../pipeline/batch-schedule.js";
 
 /** Kept back from a deadline for what no profile measures (HTTP, JSON, thread hops). */
@@ -37,18 +37,11 @@ class StageTable {
     return row[batch] ?? 0;
   }
 
-  /** The smallest finish batch whose per-row cost is within 10 % of the best (the same at any slowdown). */
+  /** Winners per finish run (shared finishChunk: the edge counts finishing the same way). */
   get finishChunk(): number {
     if (this.chunk === undefined) {
-      let best = Number.POSITIVE_INFINITY;
-      for (let b = 1; b <= this.maxBatch; b++) best = Math.min(best, this.ms("finish", b) / b);
-      this.chunk = this.maxBatch;
-      for (let b = 1; b <= this.maxBatch; b++) {
-        if (this.ms("finish", b) / b <= best * 1.1) {
-          this.chunk = b;
-          break;
-        }
-      }
+      const timings = this.stages.finish;
+      this.chunk = timings ? finishChunk(timings, this.maxBatch) : 1;
     }
     return this.chunk;
   }
