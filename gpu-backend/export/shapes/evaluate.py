@@ -7,6 +7,10 @@ For each held-out prompt (seed s):
 - each verifier (vhs, clip, ae) is asked for N candidates with seed s: the image it returns is judged
   and its latency measured; its N_max request's per-candidate scores give the ROC AUC;
 - then every mode is asked by wall-clock budget (`budget_ms`), the backend planning N itself.
+Best-of-N is also estimated over every N-subset of a prompt's N_max candidates (the oracle as the unbiased
+pass@k estimator; a verifier picking the top of its N_max request's scores in each subset, lower index on
+ties, as the backend picks): the same expectation as the served first-N pick, with far less variance (one
+draw per prompt leaves a standard error of ≈ 0.02 at 600 prompts). The targets use this estimate.
 
     python -m shapes.evaluate --bundle ../models/shapes --out ../../bench/results/shapes-eval.json
 """
@@ -17,6 +21,7 @@ import argparse
 import json
 import sys
 import time
+from math import comb
 from pathlib import Path
 
 import numpy as np
@@ -134,6 +139,17 @@ def _mean(xs) -> float:
     return float(np.mean(xs)) if xs else float("nan")
 
 
+def subset_best_of(correct: list[bool], scores: list[float] | None, n: int) -> float:
+    """Best-of-n accuracy over every n-subset of one prompt's candidates: the oracle (scores None) is right
+    unless the subset holds no correct candidate; a verifier keeps its top score (lower index on ties)."""
+    g = len(correct)
+    if scores is None:
+        return 1 - comb(g - sum(correct), n) / comb(g, n)
+    # a candidate is the pick of exactly the subsets whose other n - 1 members rank below it
+    order = sorted(range(g), key=lambda i: (scores[i], -i))
+    return sum(correct[i] * comb(rank, n - 1) for rank, i in enumerate(order)) / comb(g, n)
+
+
 def summarize(records: list[dict], budget_rows: list[dict], ns: list[int]) -> dict:
     tasks = list(world.TASKS)
 
@@ -160,6 +176,12 @@ def summarize(records: list[dict], budget_rows: list[dict], ns: list[int]) -> di
                 "median_server_ms": float(np.median([r["verifiers"][v][key]["server_ms"] for r in records])),
             }
     n_max = str(max(ns))
+    subsets: dict = {"bo1": acc(lambda r: subset_best_of(r["candidate_correct"], None, 1))}
+    for n in ns:
+        subsets[f"oracle@{n}"] = acc(lambda r, n=n: subset_best_of(r["candidate_correct"], None, n))
+        for v in VERIFIERS:
+            subsets[f"{v}@{n}"] = acc(
+                lambda r, v=v, n=n: subset_best_of(r["candidate_correct"], r["verifiers"][v][n_max]["scores"], n))
     labels = [c for r in records for c in r["candidate_correct"]]
     auc = {v: roc_auc([s for r in records for s in r["verifiers"][v][n_max]["scores"]], labels) for v in VERIFIERS}
     consistent = _mean(x["same_as_candidate"] for r in records for v in VERIFIERS for x in r["verifiers"][v].values())
@@ -177,22 +199,27 @@ def summarize(records: list[dict], budget_rows: list[dict], ns: list[int]) -> di
             b["refused"] = sum(x["refused"] is not None for x in rows)
             ms = [x["wall_ms"] for x in rows if x["wall_ms"] is not None]
             b["median_ms"] = float(np.median(ms)) if ms else None
-    return {"table": table, "auc": auc, "winner_matches_candidate": consistent, "budgets": budgets}
+    return {"table": table, "subsets": subsets, "auc": auc, "winner_matches_candidate": consistent, "budgets": budgets}
 
 
 def targets(summary: dict) -> list[tuple[str, bool, str]]:
-    t, auc = summary["table"], summary["auc"]
-    bo1 = t["bo1"]["accuracy"]["overall"]
+    t, sub, auc = summary["table"], summary["subsets"], summary["auc"]
     if "vhs@4" not in t:
         raise ValueError("the targets are stated at N = 4: include 4 in --ns")
-    oracle4 = t["oracle@4"]["accuracy"]["overall"] - bo1
-    vhs4 = t["vhs@4"]["accuracy"]["overall"] - bo1
+    # judged on the all-subsets estimate; the served first-4 picks are shown beside it
+    bo1, served_bo1 = sub["bo1"]["overall"], t["bo1"]["accuracy"]["overall"]
+    oracle4, served_oracle4 = sub["oracle@4"]["overall"] - bo1, t["oracle@4"]["accuracy"]["overall"] - served_bo1
+    vhs4, served_vhs4 = sub["vhs@4"]["overall"] - bo1, t["vhs@4"]["accuracy"]["overall"] - served_bo1
+
+    def share(gain: float, of: float) -> str:
+        return f"{(gain / of if of else float('nan')):.0%} of {of:+.3f}"
+
     out = [
-        ("Bo1 overall in [0.30, 0.80]", 0.30 <= bo1 <= 0.80, f"{bo1:.3f}"),
-        ("oracle Bo4 - Bo1 >= 0.15", oracle4 >= 0.15, f"{oracle4:+.3f}"),
-        ("VHS Bo4 - Bo1 >= 0.10", vhs4 >= 0.10, f"{vhs4:+.3f}"),
+        ("Bo1 overall in [0.30, 0.80]", 0.30 <= bo1 <= 0.80, f"{bo1:.3f} (candidate 0: {served_bo1:.3f})"),
+        ("oracle Bo4 - Bo1 >= 0.15", oracle4 >= 0.15, f"{oracle4:+.3f} (first 4: {served_oracle4:+.3f})"),
+        ("VHS Bo4 - Bo1 >= 0.10", vhs4 >= 0.10, f"{vhs4:+.3f} (served first-4 pick: {served_vhs4:+.3f})"),
         ("VHS Bo4 gain >= 60% of oracle's", oracle4 > 0 and vhs4 >= 0.6 * oracle4,
-         f"{(vhs4 / oracle4 if oracle4 else float('nan')):.0%} of {oracle4:+.3f}"),
+         f"{share(vhs4, oracle4)} (served first-4 pick: {share(served_vhs4, served_oracle4)})"),
     ]
     budgets = summary["budgets"]
     worse = [b for b, m in budgets.items() if m["vhs"]["accuracy"] < m["clip"]["accuracy"]]
@@ -295,6 +322,16 @@ def markdown_table(result: dict) -> str:
     for m, label in (("vhs", "VHS"), ("clip", "CLIP"), ("ae", "AE"), ("random", "random"), ("oracle", "oracle (shapeeval)")):
         cells = [f"{t[f'{m}@{n}']['accuracy']['overall']:.3f} ({t[f'{m}@{n}']['median_ms']:.0f} ms)" for n in ns]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if "subsets" in result:
+        sub = result["subsets"]
+        lines.append("")
+        lines.append("Best-of-N over every N-subset of each prompt's " + str(max(ns)) + " candidates (what the targets use):")
+        lines.append("")
+        lines.append(head)
+        lines.append("|" + " --- |" * (len(ns) + 1))
+        lines.append(f"| Bo1 (no verifier) | {sub['bo1']['overall']:.3f} |" + " |" * (len(ns) - 1))
+        for m, label in (("vhs", "VHS"), ("clip", "CLIP"), ("ae", "AE"), ("oracle", "oracle (shapeeval)")):
+            lines.append(f"| {label} | " + " | ".join(f"{sub[f'{m}@{n}']['overall']:.3f}" for n in ns) + " |")
     lines.append("")
     lines.append("| task | Bo1 | VHS Bo4 | CLIP Bo4 | AE Bo4 | oracle Bo4 |")
     lines.append("|" + " --- |" * 6)

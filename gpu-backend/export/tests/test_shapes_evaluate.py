@@ -67,6 +67,12 @@ def test_summary_oracle_random_and_verifier_accuracy():
     assert s["auc"]["vhs"] == 1.0 and s["auc"]["clip"] == 0.0 and s["auc"]["ae"] == 0.5
     assert s["budgets"]["75"]["vhs"]["accuracy"] == 1.0 and s["budgets"]["75"]["clip"]["accuracy"] == 0.0
 
+    sub = s["subsets"]  # four candidates, only candidate 1 right; VHS ranks it first, CLIP last
+    assert sub["bo1"]["overall"] == 0.25
+    assert sub["oracle@2"]["overall"] == 0.5 and sub["oracle@4"]["overall"] == 1.0
+    assert sub["vhs@2"]["overall"] == 0.5 and sub["vhs@4"]["overall"] == 1.0
+    assert sub["clip@2"]["overall"] == 0.0 and sub["clip@4"]["overall"] == 0.0
+
     checks = {name: ok for name, ok, _ in evaluate.targets(s)}
     assert checks["oracle Bo4 - Bo1 >= 0.15"] and checks["VHS Bo4 - Bo1 >= 0.10"]
     assert checks["VHS Bo4 gain >= 60% of oracle's"]
@@ -74,3 +80,16 @@ def test_summary_oracle_random_and_verifier_accuracy():
     assert checks["VHS ROC AUC >= 0.85"]
     assert not checks["Bo1 overall in [0.30, 0.80]"]
     assert "| VHS | 0.000" in evaluate.markdown_table({**s, "ns": [1, 2, 4]})
+
+
+def test_subset_best_of_matches_enumerating_every_subset():
+    from itertools import combinations
+
+    correct = [False, True, False, True, False, False]
+    scores = [0.3, 0.2, 0.9, 0.5, 0.5, 0.1]  # a tie between candidates 3 and 4: the lower index wins
+    for n in (1, 2, 3, 4, 6):
+        subsets = list(combinations(range(len(correct)), n))
+        oracle = sum(any(correct[i] for i in sub) for sub in subsets) / len(subsets)
+        picked = sum(correct[max(sub, key=lambda i: (scores[i], -i))] for sub in subsets) / len(subsets)
+        assert abs(evaluate.subset_best_of(correct, None, n) - oracle) < 1e-12
+        assert abs(evaluate.subset_best_of(correct, scores, n) - picked) < 1e-12

@@ -13,6 +13,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
+from transformers import DynamicCache
 
 from export.clip_encoder import ClipFeatures
 from export.verifier import HiddenNormalization, ScoreHead
@@ -81,10 +82,24 @@ class Verifier(nn.Module):
         return embeds, [start + len(t) - 1 for t in texts]
 
     def last_logits(self, data: dict, idx: torch.Tensor, device) -> torch.Tensor:
+        """The LLM's next-token logits after each row's [prefix ⊕ image ⊕ suffix]: the answer's distribution.
+        Computed as the served graph's math, but cheaper to train: the template prefix is the same for every
+        row and (causal attention) sees nothing after it, so it runs once per call and its keys and values
+        are shared by the rows; and the vocabulary head runs only at each row's last position."""
         suffixes = [self.suffix(data["prompts"][i]) for i in idx.tolist()]
-        embeds, last = self.sequence(self.image_tokens(data, idx, device), suffixes)
-        logits = self.llm(inputs_embeds=embeds, use_cache=False).logits
-        return logits[torch.arange(len(last)), torch.tensor(last)]
+        image = self.image_tokens(data, idx, device)
+        n, width = image.shape[0], max(len(t) for t in suffixes)
+        ids = torch.full((n, width), PAD, dtype=torch.int64)
+        for row, t in enumerate(suffixes):
+            ids[row, : len(t)] = torch.tensor(t)
+        embed = self.llm.model.embed_tokens
+        cache = DynamicCache()
+        self.llm.model(inputs_embeds=embed(self.prefix.to(device))[None], past_key_values=cache, use_cache=True)
+        cache.batch_repeat_interleave(n)
+        rest = torch.cat([image, embed(ids.to(device))], dim=1)
+        hidden = self.llm.model(inputs_embeds=rest, past_key_values=cache, use_cache=True).last_hidden_state
+        last = torch.tensor([image.shape[1] + len(t) - 1 for t in suffixes], device=hidden.device)
+        return self.llm.lm_head(hidden[torch.arange(n, device=hidden.device), last])
 
 
 def pretrain_llm(run: Run) -> dict:
