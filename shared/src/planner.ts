@@ -136,17 +136,36 @@ export function stageMs(timings: Readonly<Record<string, number>>, batch: number
   return last[1] + ((batch - last[0]) * (last[1] - secondLast[1])) / (last[0] - secondLast[0]);
 }
 
+const FINISH_CHUNKS = new WeakMap<Readonly<Record<string, number>>, Map<number, number>>();
+
 /**
  * Winners finished per `finish` graph run: the smallest batch (up to `maxBatch`) whose per-row cost is
- * within 10 % of the best per-row cost. A finish run answers its requests together, so a bigger batch only
- * adds latency where the rows cost the same. The backend finishes in chunks of this size and the edge
- * counts a request's finishing the same way, so both predict the same queue.
+ * within 10 % of the best per-row cost (1 without finish timings). A finish run answers its requests
+ * together, so a bigger batch only adds latency where the rows cost the same. The backend finishes in
+ * chunks of this size and the edge counts a request's finishing the same way, so both predict the same
+ * queue. Both ask per request, so the answer is kept per timings table.
  */
-export function finishChunk(timings: Readonly<Record<string, number>>, maxBatch: number): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let b = 1; b <= maxBatch; b++) best = Math.min(best, stageMs(timings, b) / b);
-  for (let b = 1; b <= maxBatch; b++) if (stageMs(timings, b) / b <= best * 1.1) return b;
-  return Math.max(1, maxBatch);
+export function finishChunk(timings: Readonly<Record<string, number>> | undefined, maxBatch: number): number {
+  if (timings === undefined) return 1;
+  let bySize = FINISH_CHUNKS.get(timings);
+  if (!bySize) {
+    bySize = new Map();
+    FINISH_CHUNKS.set(timings, bySize);
+  }
+  let chunk = bySize.get(maxBatch);
+  if (chunk === undefined) {
+    let best = Number.POSITIVE_INFINITY;
+    for (let b = 1; b <= maxBatch; b++) best = Math.min(best, stageMs(timings, b) / b);
+    chunk = Math.max(1, maxBatch);
+    for (let b = 1; b <= maxBatch; b++) {
+      if (stageMs(timings, b) / b <= best * 1.1) {
+        chunk = b;
+        break;
+      }
+    }
+    bySize.set(maxBatch, chunk);
+  }
+  return chunk;
 }
 
 function stageTimings(profile: Profile, stage: Stage): Readonly<Record<string, number>> {

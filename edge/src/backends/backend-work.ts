@@ -1,8 +1,8 @@
 // What a request costs a backend's queue, from the backend's profile, counted as the batching scheduler
 // counts it when it admits (gpu-backend/src/scheduler/cost-model.ts, leastWorkMs): a vhs request shares
 // graph batches, so its least work is one candidate's share of a full propose batch plus its share of a
-// finish run of finishChunk winners (as the backend finishes them), and its prompt's encoding unless the backend likely has it cached; its image
-// encoding runs beside the graphs and is not queue work. Other modes run whole. The edge predicts the
+// finish run of finishChunk winners (as the backend finishes them), and its prompt's encoding unless the
+// backend likely has it cached; its image encoding runs beside the graphs and is not queue work. Other modes run whole. The edge predicts the
 // backend's wait with these figures (backend-pool.ts) and refuses what the backend would refuse
 // (admit-for-backend.ts).
 import { finishChunk, type Profile, predictMs, stageMs, type Verifier } from "@tinyscale/shared";
@@ -30,8 +30,7 @@ export function backendWork(
     return { leastWorkMs: predictMs(profile, verifier, candidates).total_ms, stepMs: 0 };
   const batch = Math.max(1, profile.max_batch);
   const proposeRowMs = stage(profile, "propose", batch) / batch;
-  const finish = profile.stages.finish;
-  const chunk = finish ? finishChunk(finish, batch) : 1;
+  const chunk = finishChunk(profile.stages.finish, batch);
   const requestMs =
     stage(profile, "finish", chunk) / chunk + (promptCached ? 0 : stage(profile, "text_encode", 1));
   return { leastWorkMs: candidates * proposeRowMs + requestMs, stepMs: stage(profile, "propose", batch) };

@@ -322,16 +322,15 @@ def markdown_table(result: dict) -> str:
     for m, label in (("vhs", "VHS"), ("clip", "CLIP"), ("ae", "AE"), ("random", "random"), ("oracle", "oracle (shapeeval)")):
         cells = [f"{t[f'{m}@{n}']['accuracy']['overall']:.3f} ({t[f'{m}@{n}']['median_ms']:.0f} ms)" for n in ns]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    if "subsets" in result:
-        sub = result["subsets"]
-        lines.append("")
-        lines.append("Best-of-N over every N-subset of each prompt's " + str(max(ns)) + " candidates (what the targets use):")
-        lines.append("")
-        lines.append(head)
-        lines.append("|" + " --- |" * (len(ns) + 1))
-        lines.append(f"| Bo1 (no verifier) | {sub['bo1']['overall']:.3f} |" + " |" * (len(ns) - 1))
-        for m, label in (("vhs", "VHS"), ("clip", "CLIP"), ("ae", "AE"), ("oracle", "oracle (shapeeval)")):
-            lines.append(f"| {label} | " + " | ".join(f"{sub[f'{m}@{n}']['overall']:.3f}" for n in ns) + " |")
+    sub = result["subsets"]
+    lines.append("")
+    lines.append("Best-of-N over every N-subset of each prompt's " + str(max(ns)) + " candidates (what the targets use):")
+    lines.append("")
+    lines.append(head)
+    lines.append("|" + " --- |" * (len(ns) + 1))
+    lines.append(f"| Bo1 (no verifier) | {sub['bo1']['overall']:.3f} |" + " |" * (len(ns) - 1))
+    for m, label in (("vhs", "VHS"), ("clip", "CLIP"), ("ae", "AE"), ("oracle", "oracle (shapeeval)")):
+        lines.append(f"| {label} | " + " | ".join(f"{sub[f'{m}@{n}']['overall']:.3f}" for n in ns) + " |")
     lines.append("")
     lines.append("| task | Bo1 | VHS Bo4 | CLIP Bo4 | AE Bo4 | oracle Bo4 |")
     lines.append("|" + " --- |" * 6)

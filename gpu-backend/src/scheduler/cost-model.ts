@@ -16,7 +16,6 @@ export const DEADLINE_SLACK_MS = 8;
  */
 class StageTable {
   private readonly rows = new Map<string, Float64Array>();
-  private chunk: number | undefined;
 
   constructor(
     private readonly stages: ProfileStages,
@@ -35,15 +34,6 @@ class StageTable {
       this.rows.set(name, row);
     }
     return row[batch] ?? 0;
-  }
-
-  /** Winners per finish run (shared finishChunk: the edge counts finishing the same way). */
-  get finishChunk(): number {
-    if (this.chunk === undefined) {
-      const timings = this.stages.finish;
-      this.chunk = timings ? finishChunk(timings, this.maxBatch) : 1;
-    }
-    return this.chunk;
   }
 }
 
@@ -95,7 +85,7 @@ export class CostModel {
    * A finish batch answers its requests together, so a bigger one only adds latency where rows cost the same.
    */
   get finishChunk(): number {
-    return this.table?.finishChunk ?? 1;
+    return this.stages ? finishChunk(this.stages.finish, this.maxBatch) : 1;
   }
 
   /** One propose graph run over `rows` rows. */

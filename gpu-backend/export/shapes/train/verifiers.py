@@ -32,6 +32,14 @@ PAD = 0
 CLIP_SELECT_LAYER = -2  # LLaVA: penultimate layer, patch tokens only (the export config's clip_select_layer)
 
 
+def pad_ids(texts: list[list[int]], fill: int = PAD) -> torch.Tensor:
+    """Token id lists → one right-padded int64 tensor [rows, longest]."""
+    ids = torch.full((len(texts), max(len(t) for t in texts)), fill, dtype=torch.int64)
+    for row, t in enumerate(texts):
+        ids[row, : len(t)] = torch.tensor(t)
+    return ids
+
+
 class Verifier(nn.Module):
     """Image tokens of one kind → connector → Qwen2 over [prefix ⊕ image ⊕ text]."""
 
@@ -72,12 +80,8 @@ class Verifier(nn.Module):
         returns them and the index of each row's last real position."""
         device = image.device
         embed = self.llm.model.embed_tokens
-        n, width = image.shape[0], max(len(t) for t in texts)
-        ids = torch.full((n, width), PAD, dtype=torch.int64)
-        for row, t in enumerate(texts):
-            ids[row, : len(t)] = torch.tensor(t)
-        prefix = embed(self.prefix.to(device)).expand(n, -1, -1)
-        embeds = torch.cat([prefix, image, embed(ids.to(device))], dim=1)
+        prefix = embed(self.prefix.to(device)).expand(image.shape[0], -1, -1)
+        embeds = torch.cat([prefix, image, embed(pad_ids(texts).to(device))], dim=1)
         start = len(self.prefix) + image.shape[1]
         return embeds, [start + len(t) - 1 for t in texts]
 
@@ -88,15 +92,12 @@ class Verifier(nn.Module):
         are shared by the rows; and the vocabulary head runs only at each row's last position."""
         suffixes = [self.suffix(data["prompts"][i]) for i in idx.tolist()]
         image = self.image_tokens(data, idx, device)
-        n, width = image.shape[0], max(len(t) for t in suffixes)
-        ids = torch.full((n, width), PAD, dtype=torch.int64)
-        for row, t in enumerate(suffixes):
-            ids[row, : len(t)] = torch.tensor(t)
+        n = image.shape[0]
         embed = self.llm.model.embed_tokens
         cache = DynamicCache()
         self.llm.model(inputs_embeds=embed(self.prefix.to(device))[None], past_key_values=cache, use_cache=True)
         cache.batch_repeat_interleave(n)
-        rest = torch.cat([image, embed(ids.to(device))], dim=1)
+        rest = torch.cat([image, embed(pad_ids(suffixes).to(device))], dim=1)
         hidden = self.llm.model(inputs_embeds=rest, past_key_values=cache, use_cache=True).last_hidden_state
         last = torch.tensor([image.shape[1] + len(t) - 1 for t in suffixes], device=hidden.device)
         return self.llm.lm_head(hidden[torch.arange(n, device=hidden.device), last])
@@ -121,12 +122,7 @@ def pretrain_llm(run: Run) -> dict:
                                         add_special_tokens=False).ids)
             else:
                 texts.append(caption_ids(tok, world.describe(world.random_scene(rng))))
-        width = max(len(t) for t in texts)
-        ids = torch.full((len(texts), width), PAD, dtype=torch.int64)
-        labels = torch.full((len(texts), width), -100, dtype=torch.int64)
-        for row, t in enumerate(texts):
-            ids[row, : len(t)] = torch.tensor(t)
-            labels[row, : len(t)] = torch.tensor(t)
+        ids, labels = pad_ids(texts), pad_ids(texts, fill=-100)
         return llm(input_ids=ids.to(run.device), labels=labels.to(run.device), use_cache=False).loss
 
     result = run_budgeted("llm text", run.work / "llm_text.state.pt", {"llm": llm}, opt, step, budget, cfg.checkpoint_minutes)
