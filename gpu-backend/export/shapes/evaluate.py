@@ -21,12 +21,12 @@ import argparse
 import json
 import sys
 import time
-from math import comb
 from pathlib import Path
 
 import numpy as np
 
 from . import shapeeval, world
+from .ranking import roc_auc, subset_best_of
 from .serve import Backend, BackendError, Generation
 
 VERIFIERS = ("vhs", "clip", "ae")
@@ -47,16 +47,6 @@ def heldout_set(per_task: int) -> list[world.PromptSpec]:
         prompts = world.prompt_split(task, "heldout")
         out += [prompts[j % len(prompts)] for j in range(per_task)]
     return out
-
-
-def roc_auc(scores: list[float], labels: list[bool]) -> float | None:
-    """Probability that a random correct candidate outscores a random wrong one (ties count half)."""
-    s, y = np.asarray(scores, np.float64), np.asarray(labels, bool)
-    pos, neg = s[y], s[~y]
-    if len(pos) == 0 or len(neg) == 0:
-        return None
-    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
-    return float(greater / (len(pos) * len(neg)))
 
 
 def _progress(i: int, total: int, t0: float, what: str) -> None:
@@ -137,17 +127,6 @@ def run_budgets(backend: Backend, prompts: list[world.PromptSpec], budgets: list
 def _mean(xs) -> float:
     xs = list(xs)
     return float(np.mean(xs)) if xs else float("nan")
-
-
-def subset_best_of(correct: list[bool], scores: list[float] | None, n: int) -> float:
-    """Best-of-n accuracy over every n-subset of one prompt's candidates: the oracle (scores None) is right
-    unless the subset holds no correct candidate; a verifier keeps its top score (lower index on ties)."""
-    g = len(correct)
-    if scores is None:
-        return 1 - comb(g - sum(correct), n) / comb(g, n)
-    # a candidate is the pick of exactly the subsets whose other n - 1 members rank below it
-    order = sorted(range(g), key=lambda i: (scores[i], -i))
-    return sum(correct[i] * comb(rank, n - 1) for rank, i in enumerate(order)) / comb(g, n)
 
 
 def summarize(records: list[dict], budget_rows: list[dict], ns: list[int]) -> dict:

@@ -94,10 +94,14 @@ def test_auc_and_best_of_n():
     assert roc_auc(scores, labels) == 1.0
     assert roc_auc(-scores, labels) == 0.0
     assert roc_auc(scores, torch.zeros(8)) is None
-    assert best_of(labels, None, group=4, n=1) == 0.5  # Bo1: only the first group's first candidate is right
+    assert best_of(labels, None, group=4, n=1) == 0.25  # Bo1: one right candidate in each group of four
     assert best_of(labels, None, group=4, n=4) == 1.0  # oracle Bo4: each group has a right one
+    assert best_of(labels, None, group=4, n=2) == 0.5  # half the pairs of a group hold its right one
     assert best_of(labels, scores, group=4, n=4) == 1.0  # the top score is the right one in both groups
+    assert best_of(labels, scores, group=4, n=2) == 0.5  # ... so it is picked whenever a pair holds it
     assert best_of(labels, -scores, group=4, n=4) == 0.0
+    # the right one outscores two of the other three: it is the pick of 2 of the 6 pairs
+    assert abs(best_of(torch.tensor([0, 1, 0, 0]), torch.tensor([0.1, 0.5, 0.9, 0.2]), group=4, n=2) - 2 / 6) < 1e-12
 
 
 def test_label_weights_balance_each_prompt_and_damp_uniform_groups():

@@ -1,5 +1,5 @@
 """Training configuration as data: model sizes (the upstream classes' constructor arguments) and each
-stage's budget. `full` is the real run (≈2.8 h on 2 CPU cores, minutes on a GPU), `smoke` a few steps
+stage's budget. `full` is the real run (≈2.9 h on 2 CPU cores, minutes on a GPU), `smoke` a few steps
 of every stage for CI. `python -m shapes.train --print-config full` shows one as JSON."""
 
 from __future__ import annotations
@@ -124,9 +124,9 @@ def _full() -> TrainConfig:
             student=Budget(steps=20000, minutes=16, batch=32, lr=2e-4),
             llm_text=Budget(steps=600, minutes=1, batch=32, lr=1e-3),
             vhs_align=Budget(steps=800, minutes=1.5, batch=32, lr=1e-3),
-            vhs_judge=Budget(steps=12000, minutes=32, batch=32, lr=3e-4),
+            vhs_judge=Budget(steps=16000, minutes=42, batch=32, lr=3e-4),
             clip_align=Budget(steps=500, minutes=1, batch=32, lr=1e-3),
-            clip_judge=Budget(steps=12000, minutes=32, batch=32, lr=3e-4),
+            clip_judge=Budget(steps=16000, minutes=42, batch=32, lr=3e-4),
             ae_align=Budget(steps=400, minutes=0.5, batch=32, lr=1e-3),
             ae_judge=Budget(steps=4000, minutes=4, batch=32, lr=3e-4),
         ),

@@ -1,29 +1,24 @@
-"""Held-out metrics: ROC AUC of verifier scores against shapeeval's labels, and best-of-N accuracy of a
-picker over groups of N consecutive candidates of one prompt."""
+"""Held-out metrics of the training report: ROC AUC of verifier scores against shapeeval's labels, and
+Best-of-N over groups of consecutive candidates of one prompt, estimated as the served evaluation does
+(over every N-subset of the group, `shapes.ranking`)."""
 
 from __future__ import annotations
 
 import torch
 
+from .. import ranking
+
 
 def roc_auc(scores: torch.Tensor, labels: torch.Tensor) -> float | None:
-    """Mann–Whitney U with ties counted half; None when a class is absent."""
-    pos, neg = scores[labels.bool()], scores[~labels.bool()]
-    if len(pos) == 0 or len(neg) == 0:
-        return None
-    greater = (pos[:, None] > neg[None, :]).float().sum()
-    ties = (pos[:, None] == neg[None, :]).float().sum()
-    return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
+    return ranking.roc_auc(scores.double().tolist(), labels.bool().tolist())
 
 
 def best_of(labels: torch.Tensor, scores: torch.Tensor | None, group: int, n: int) -> float:
-    """Accuracy when the first n candidates of each group are scored and the top one is kept (first on ties);
-    scores None = the oracle (any correct candidate among the n)."""
-    lab = labels.view(-1, group)[:, :n].float()
-    if scores is None:
-        return float(lab.max(dim=1).values.mean())
-    pick = scores.view(-1, group)[:, :n].argmax(dim=1)
-    return float(lab.gather(1, pick[:, None]).mean())
+    """Mean over groups of the expected accuracy when n of the group's candidates are drawn and the top score
+    kept; scores None = the oracle (any correct candidate among the n)."""
+    lab = labels.bool().view(-1, group).tolist()
+    sc = [None] * len(lab) if scores is None else scores.double().view(-1, group).tolist()
+    return sum(ranking.subset_best_of(c, s, n) for c, s in zip(lab, sc, strict=True)) / len(lab)
 
 
 def generator_metrics(labels: torch.Tensor, group: int) -> dict:
