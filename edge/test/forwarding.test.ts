@@ -151,8 +151,12 @@ describe("backend failures refund the reservation", () => {
     const before = await usageOf(edge, created.key);
     const response = await edge.generate(created.key, { prompt, n: 3 });
     expect(response.status).toBe(status);
+    const { message } = ((await response.clone().json()) as { error: { message: string } }).error;
     expect(await errorCode(response)).toBe(code);
-    if (status === 503) expect(response.headers.get("retry-after")).toBe("2");
+    if (status === 503) {
+      expect(response.headers.get("retry-after")).toBe("2");
+      expect(message).toBe("the backend is at capacity: queue full"); // the backend's reason kept
+    }
     expect(response.headers.get("ratelimit")).toMatch(/"credits";r=100;/);
     expect(await usageOf(edge, created.key)).toEqual(before);
     const rows = await eventually(

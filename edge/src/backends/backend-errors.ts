@@ -41,7 +41,10 @@ export function errorFromBackendResponse(response: Response, bodyText: string): 
     );
   }
   if (response.status === 503 || response.status === 429) {
-    return new TinyscaleError("overloaded", "the backend is at capacity; retry shortly", {
+    // The backend's own refusal says why (the work owed ahead, an earlier request's deadline): the caller
+    // can tell a queue from a budget too tight for this moment.
+    const why = code === "overloaded" && message ? `: ${message}` : "; retry shortly";
+    return new TinyscaleError("overloaded", `the backend is at capacity${why}`, {
       retryAfterSeconds: retryAfterOf(response),
     });
   }
