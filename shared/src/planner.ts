@@ -154,18 +154,17 @@ export function finishChunk(timings: Readonly<Record<string, number>> | undefine
   }
   let chunk = bySize.get(maxBatch);
   if (chunk === undefined) {
-    let best = Number.POSITIVE_INFINITY;
-    for (let b = 1; b <= maxBatch; b++) best = Math.min(best, stageMs(timings, b) / b);
-    chunk = Math.max(1, maxBatch);
-    for (let b = 1; b <= maxBatch; b++) {
-      if (stageMs(timings, b) / b <= best * 1.1) {
-        chunk = b;
-        break;
-      }
-    }
+    chunk = cheapEnoughBatch(timings, maxBatch);
     bySize.set(maxBatch, chunk);
   }
   return chunk;
+}
+
+function cheapEnoughBatch(timings: Readonly<Record<string, number>>, maxBatch: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let b = 1; b <= maxBatch; b++) best = Math.min(best, stageMs(timings, b) / b);
+  for (let b = 1; b <= maxBatch; b++) if (stageMs(timings, b) / b <= best * 1.1) return b;
+  return Math.max(1, maxBatch);
 }
 
 function stageTimings(profile: Profile, stage: Stage): Readonly<Record<string, number>> {

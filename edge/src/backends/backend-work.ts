@@ -2,9 +2,9 @@
 // counts it when it admits (gpu-backend/src/scheduler/cost-model.ts, leastWorkMs): a vhs request shares
 // graph batches, so its least work is one candidate's share of a full propose batch plus its share of a
 // finish run of finishChunk winners (as the backend finishes them), and its prompt's encoding unless the
-// backend likely has it cached; its image encoding runs beside the graphs and is not queue work. Other modes run whole. The edge predicts the
-// backend's wait with these figures (backend-pool.ts) and refuses what the backend would refuse
-// (admit-for-backend.ts).
+// backend likely has it cached; its image encoding runs beside the graphs and is not queue work. Other
+// modes run whole. The edge predicts the backend's wait with these figures (backend-pool.ts) and refuses
+// what the backend would refuse (admit-for-backend.ts).
 import { finishChunk, type Profile, predictMs, stageMs, type Verifier } from "@tinyscale/shared";
 
 export interface BackendWork {

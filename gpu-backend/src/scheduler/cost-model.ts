@@ -85,7 +85,7 @@ export class CostModel {
    * A finish batch answers its requests together, so a bigger one only adds latency where rows cost the same.
    */
   get finishChunk(): number {
-    return this.stages ? finishChunk(this.stages.finish, this.maxBatch) : 1;
+    return finishChunk(this.stages?.finish, this.maxBatch);
   }
 
   /** One propose graph run over `rows` rows. */
