@@ -2,10 +2,12 @@
 // to that backend's predicted wait at once, so when more arrive together than the budget leaves room for,
 // the edge refuses the rest itself — 503 overloaded + Retry-After, nothing forwarded, reserved or charged —
 // instead of forwarding them for the backend to refuse. Once the admitted ones are answered, their work no
-// longer counts and the next request is admitted.
+// longer counts and the next request is admitted. Likewise for the backend's capacity (max_in_flight on
+// /healthz): requests beyond it are refused at the edge, whatever they ask for.
 
 import type { UsageResponse } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOAD_TTL_MS } from "../src/backends/backend-pool.js";
 import { backendWork } from "../src/backends/backend-work.js";
 import { SIGNING_SECRET, startTestEdge, type TestEdge } from "./helpers/edge-fixture.js";
 import { FAKE_PROFILE, type FakeBackend, startFakeBackend } from "./helpers/fake-backend.js";
@@ -71,5 +73,56 @@ describe("a burst larger than the budget leaves room for", () => {
     // Answered requests no longer count: the next one is admitted.
     const next = await edge.generate(created.key, { prompt: "a fox after the burst", budget_ms: BUDGET_MS });
     expect(next.status).toBe(200);
+  });
+});
+
+describe("a burst larger than the backend's reported capacity", () => {
+  it("is forwarded up to that capacity and the rest refused at the edge, charging nothing for them", async () => {
+    const created = await edge.createKey({ max_concurrent: 100, rpm: 10_000, burst: 1_000 });
+    backend.maxInFlight = 2;
+    try {
+      // Past the load's refresh interval, /v1/plan reads /healthz again: the burst meets the new capacity.
+      await new Promise((resolve) => setTimeout(resolve, LOAD_TTL_MS + 50));
+      expect(
+        (
+          await edge.fetch("/v1/plan", {
+            method: "POST",
+            key: created.key,
+            body: JSON.stringify({ budget_ms: BUDGET_MS }),
+          })
+        ).status,
+      ).toBe(200);
+      const sentBefore = backend.received.length;
+      // Explicit n, no budget: only the capacity can refuse these.
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          edge.generate(created.key, { prompt: `a hen ${i}`, n: 1 }).then(async (r) => ({
+            status: r.status,
+            retryAfter: r.headers.get("retry-after"),
+            body: (await r.json()) as {
+              error?: { code: string; message: string };
+              usage?: { credits: number };
+            },
+          })),
+        ),
+      );
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
+      const refused = answers.filter((a) => a.status === 503);
+      expect(refused).toHaveLength(4);
+      for (const answer of refused) {
+        expect(answer.body.error?.code).toBe("overloaded");
+        expect(answer.body.error?.message).toContain("as many requests as it takes (2)");
+        expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+      }
+      expect(backend.received.length - sentBefore).toBe(2);
+      const usage = (await (await edge.fetch("/v1/usage", { key: created.key })).json()) as UsageResponse;
+      expect(usage.credits_reserved).toBe(0);
+      expect(usage.credits_used).toBe(2 * 2); // n = 1: one candidate + the finished image each
+
+      // Once they are answered, there is room again.
+      expect((await edge.generate(created.key, { prompt: "a hen after the burst", n: 1 })).status).toBe(200);
+    } finally {
+      backend.maxInFlight = null;
+    }
   });
 });

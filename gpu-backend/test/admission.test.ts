@@ -1,7 +1,7 @@
 // Load: 20 concurrent requests all complete; with the queue bounded at 2 the excess gets 503 overloaded
-// with Retry-After and everything else keeps working. SIGTERM-style drain finishes queued work first.
+// with Retry-After (and /healthz says how many it holds) and everything else keeps working. SIGTERM-style drain finishes queued work first.
 
-import { GenerateResponseSchema } from "@tinyscale/shared";
+import { GenerateResponseSchema, HealthSchema } from "@tinyscale/shared";
 import { afterAll, describe, expect, it } from "vitest";
 import { generate, metricValue, startTestBackend, type TestBackend } from "./helpers.js";
 
@@ -39,6 +39,9 @@ describe("admission", () => {
   it("with the queue bounded at 2, refuses the excess with 503 + Retry-After and keeps serving", async () => {
     // Batches of one and the clip verifier make each request slow enough that the crowd really queues.
     const backend = await start({ maxQueue: 2, maxBatch: 1 });
+    // What it holds at most, for an edge to refuse the excess itself: the queue bound + one batch per worker.
+    const health = HealthSchema.parse(await (await fetch(`${backend.url}/healthz`)).json());
+    expect(health.max_in_flight).toBe(2 + 1);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         generate(backend, { prompt: `crowded fox ${i}`, n: 16, seed: i, verifier: "clip" }),

@@ -6,7 +6,9 @@
 // with the wait as Retry-After: the backend would refuse it too, and asking it first would cost a
 // reservation, a forward and a refund, and answer the caller late — a 503 is only worth anything while it
 // is fast. An explicit n is not refused here; the backend decides whether all n fit. An idle backend is
-// not second-guessed: the plan already found the budget fits there.
+// not second-guessed: the plan already found the budget fits there. Any request, budget or not, is also
+// refused when this edge already has as many requests unanswered there as the backend reports holding at
+// most (max_in_flight): the backend would refuse it after the reservation and the forward.
 import { type GenerateRequest, TinyscaleError } from "@tinyscale/shared";
 import type { Backends } from "./backend-pool.js";
 import type { BackendWork } from "./backend-work.js";
@@ -18,7 +20,10 @@ export interface EdgeTime {
   networkMarginMs: number;
 }
 
-/** Throws 503 overloaded when `request`'s least work cannot fit before its deadline at `url` now. */
+/**
+ * Throws 503 overloaded when `url` already holds as many of this edge's requests as it reports taking, or
+ * when `request`'s least work cannot fit before its deadline there now.
+ */
 export function refuseWithoutRoom(
   pool: Backends,
   url: string,
@@ -26,6 +31,14 @@ export function refuseWithoutRoom(
   work: BackendWork,
   time: EdgeTime,
 ): void {
+  const full = pool.fullAt(url);
+  if (full !== null) {
+    throw new TinyscaleError(
+      "overloaded",
+      `the backend holds as many requests as it takes (${full}); retry shortly`,
+      { retryAfterSeconds: Math.max(1, Math.ceil(pool.waitMs(url) / 1000)) },
+    );
+  }
   const budget = request.budget_ms;
   const waitMs = pool.waitMs(url);
   if (budget === undefined || waitMs <= 0) return;

@@ -29,6 +29,8 @@ export interface BackendView {
   waitMs: number;
   /** Ms since its load was last read (a request that refreshes reads it again after LOAD_TTL_MS). */
   loadAgeMs: number;
+  /** This isolate already has as many requests unanswered there as it reports taking (max_in_flight). */
+  full: boolean;
 }
 
 /** A request this isolate has admitted for a backend and not yet seen answered. */
@@ -49,6 +51,7 @@ interface BackendState {
   profileAtMs: number;
   reportedLoad: number | null;
   reportedWaitMs: number | null;
+  reportedCapacity: number | null;
   loadAtMs: number;
   claims: Set<Claim>;
   downUntilMs: number;
@@ -74,6 +77,11 @@ export interface Backends {
   markDown(url: string, reason: string): void;
   /** The wait a request sent to `url` now would meet (ms), counting the claims made since its report. */
   waitMs(url: string): number;
+  /**
+   * The capacity `url` reports (max_in_flight) when this isolate already has that many requests there
+   * unanswered, so that the backend would refuse one more; null while there is room or it reports none.
+   */
+  fullAt(url: string): number | null;
   /**
    * A request is admitted for `url` and adds `leastWorkMs` to its predicted wait until the returned function
    * is called (when the backend answered, or the request ended without reaching it); calling it again is a
@@ -104,6 +112,7 @@ export class BackendPool implements Backends {
       profileAtMs: 0,
       reportedLoad: null,
       reportedWaitMs: null,
+      reportedCapacity: null,
       loadAtMs: 0,
       claims: new Set(),
       downUntilMs: 0,
@@ -115,7 +124,8 @@ export class BackendPool implements Backends {
 
   /**
    * Reachable backends with a profile, earliest predicted start first, then least loaded (ties keep the
-   * configured order rotated). A backend that reports no wait is ranked by its load alone.
+   * configured order rotated); one that holds its reported capacity of this isolate's requests comes last.
+   * A backend that reports no wait is ranked by its load alone.
    */
   async ranked(requestId: string, background?: (work: Promise<unknown>) => void): Promise<BackendView[]> {
     const now = Date.now();
@@ -135,11 +145,12 @@ export class BackendPool implements Backends {
       load: (state.reportedLoad ?? 0) + state.claims.size,
       waitMs: predictedWaitMs(state, now),
       loadAgeMs: now - state.loadAtMs,
+      full: isFull(state, now),
     }));
     // Rotating before the stable sort spreads equal loads across backends instead of piling on the first.
     const offset = views.length > 0 ? Math.floor(Math.random() * views.length) : 0;
     const rotated = [...views.slice(offset), ...views.slice(0, offset)];
-    return rotated.sort((a, b) => a.waitMs - b.waitMs || a.load - b.load);
+    return rotated.sort((a, b) => Number(a.full) - Number(b.full) || a.waitMs - b.waitMs || a.load - b.load);
   }
 
   get size(): number {
@@ -177,6 +188,11 @@ export class BackendPool implements Backends {
   waitMs(url: string): number {
     const state = this.states.find((candidate) => candidate.url === url);
     return state ? predictedWaitMs(state, Date.now()) : 0;
+  }
+
+  fullAt(url: string): number | null {
+    const state = this.states.find((candidate) => candidate.url === url);
+    return state && isFull(state, Date.now()) ? state.reportedCapacity : null;
   }
 
   claim(url: string, leastWorkMs: number, ttlMs: number, prompt?: string): () => void {
@@ -226,7 +242,7 @@ export class BackendPool implements Backends {
         withProfile ? fetchProfile(state.url, requestId) : Promise.resolve(state.profile),
         fetchReportedLoad(state.url, requestId).catch((error: unknown) => {
           // The profile answered but health did not: rank by our own in-flight count instead.
-          if (withProfile) return { load: null, waitMs: null };
+          if (withProfile) return { load: null, waitMs: null, capacity: null };
           throw error;
         }),
       ]);
@@ -234,6 +250,7 @@ export class BackendPool implements Backends {
       state.profile = profile;
       state.reportedLoad = load.load;
       state.reportedWaitMs = load.waitMs;
+      state.reportedCapacity = load.capacity;
       state.loadAtMs = askedAtMs;
       state.lastError = null;
     } catch (error) {
@@ -252,11 +269,24 @@ export class BackendPool implements Backends {
 function predictedWaitMs(state: BackendState, now: number): number {
   if (state.reportedWaitMs === null) return 0;
   let wait = Math.max(0, state.reportedWaitMs - (now - state.loadAtMs));
+  liveClaims(state, now);
   for (const claim of state.claims) {
-    if (claim.untilMs <= now) state.claims.delete(claim);
-    else if (claim.atMs >= state.loadAtMs) wait += claim.leastWorkMs;
+    if (claim.atMs >= state.loadAtMs) wait += claim.leastWorkMs;
   }
   return wait;
+}
+
+/** Whether this isolate's unanswered requests there reach the capacity it reports (never without a report). */
+function isFull(state: BackendState, now: number): boolean {
+  return state.reportedCapacity !== null && liveClaims(state, now) >= state.reportedCapacity;
+}
+
+/** Drops the claims past their time limit; returns how many are left (this isolate's requests in flight there). */
+function liveClaims(state: BackendState, now: number): number {
+  for (const claim of state.claims) {
+    if (claim.untilMs <= now) state.claims.delete(claim);
+  }
+  return state.claims.size;
 }
 
 // One pool per isolate and backend list, so profiles and load survive across requests.

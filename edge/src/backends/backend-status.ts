@@ -27,11 +27,13 @@ export interface ReportedLoad {
   load: number | null;
   /** Predicted ms before a request sent now would start (estimated_wait_ms), or null when not reported. */
   waitMs: number | null;
+  /** The most requests it holds at once (max_in_flight), or null when not reported. */
+  capacity: number | null;
 }
 
 /**
- * The backend's own count of queued + running requests and its predicted wait, each null when its
- * /healthz does not report it (then the edge ranks it by the requests it has in flight there itself).
+ * The backend's own count of queued + running requests, its predicted wait and its capacity, each null
+ * when its /healthz does not report it (then the edge ranks it by the requests it has in flight there itself).
  * Throws when unreachable.
  */
 export async function fetchReportedLoad(baseUrl: string, requestId: string): Promise<ReportedLoad> {
@@ -45,9 +47,9 @@ export async function fetchReportedLoad(baseUrl: string, requestId: string): Pro
   try {
     body = JSON.parse(text);
   } catch {
-    return { load: null, waitMs: null };
+    return { load: null, waitMs: null, capacity: null };
   }
-  if (typeof body !== "object" || body === null) return { load: null, waitMs: null };
+  if (typeof body !== "object" || body === null) return { load: null, waitMs: null, capacity: null };
   const fields = body as Record<string, unknown>;
   const counted = (value: unknown): value is number =>
     typeof value === "number" && Number.isFinite(value) && value >= 0;
@@ -57,7 +59,12 @@ export async function fetchReportedLoad(baseUrl: string, requestId: string): Pro
     if (counted(value)) load = (load ?? 0) + value;
   }
   const wait = fields.estimated_wait_ms;
-  return { load, waitMs: counted(wait) ? wait : null };
+  const capacity = fields.max_in_flight;
+  return {
+    load,
+    waitMs: counted(wait) ? wait : null,
+    capacity: counted(capacity) && Number.isInteger(capacity) ? capacity : null,
+  };
 }
 
 /** The models a backend serves (its GET /v1/models), or null when it does not answer that route. */

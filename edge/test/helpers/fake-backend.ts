@@ -43,6 +43,8 @@ export interface FakeBackend {
   queueDepth: number;
   /** Predicted wait (estimated_wait_ms) reported by GET /healthz; the edge ranks and plans by it. */
   waitMs: number;
+  /** Capacity (max_in_flight) reported by GET /healthz; not reported when null (the default). */
+  maxInFlight: number | null;
   close(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export async function startFakeBackend(secret: string): Promise<FakeBackend> {
     delayMs: 20,
     queueDepth: 0,
     waitMs: 0,
+    maxInFlight: null,
     close: async () => {},
   };
   const server: Server = createServer((request, response) => {
@@ -173,6 +176,7 @@ export async function startFakeBackend(secret: string): Promise<FakeBackend> {
         queue_depth: backend.queueDepth,
         in_flight: 0,
         estimated_wait_ms: backend.waitMs,
+        ...(backend.maxInFlight === null ? {} : { max_in_flight: backend.maxInFlight }),
       });
     if (request.method === "GET" && path === "/v1/models") {
       return json(response, 200, {

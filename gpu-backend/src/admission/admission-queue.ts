@@ -62,6 +62,10 @@ export class AdmissionQueue implements Scheduler {
     return this.running.length;
   }
 
+  get capacity(): number {
+    return this.maxQueue + Math.max(1, this.runner?.size ?? 1);
+  }
+
   /** Predicted ms until a newly queued job would start. */
   estimatedWaitMs(): number {
     const workers = Math.max(1, this.runner?.size ?? 1);

@@ -117,6 +117,10 @@ export class BatchAdmission implements Scheduler {
     return this.owed.size;
   }
 
+  get capacity(): number {
+    return this.maxQueue + this.batchRoom;
+  }
+
   /** In-flight requests the last worker report does not cover (all of them without a report). */
   private unreported(): Owed[] {
     const since = this.report?.atMs ?? Number.NEGATIVE_INFINITY;
@@ -181,7 +185,7 @@ export class BatchAdmission implements Scheduler {
         new TinyscaleError("overloaded", "backend is shutting down", { retryAfterSeconds: 1 }),
       );
     }
-    if (this.owed.size >= this.maxQueue + this.batchRoom) {
+    if (this.owed.size >= this.capacity) {
       return Promise.reject(this.overloaded(`too many requests in flight (${this.owed.size})`));
     }
     const deadline = admission.job.deadlineMs;

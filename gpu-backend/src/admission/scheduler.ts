@@ -12,6 +12,11 @@ export interface Scheduler {
   readonly depth: number;
   /** Requests admitted and not answered yet, running or not. */
   readonly inFlight: number;
+  /**
+   * The most requests it holds at once, queued and running: one more is refused with 503 overloaded.
+   * Reported on /healthz, so that an edge refuses the excess itself before reserving anything.
+   */
+  readonly capacity: number;
   /** Predicted ms before a newly admitted one-candidate request would have its candidate. */
   estimatedWaitMs(): number;
   submit(admission: Admission): Promise<{ result: GenerationResult; queueMs: number }>;

@@ -31,6 +31,7 @@ export function registerHealth(
       queue_depth: admission.depth,
       in_flight: admission.inFlight,
       estimated_wait_ms: roundMs(admission.estimatedWaitMs()),
+      max_in_flight: admission.capacity,
       scheduler: admission.name,
     };
     return c.json(body);

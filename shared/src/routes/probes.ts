@@ -9,6 +9,8 @@ export const HealthSchema = z.object({
   in_flight: z.number().int().nonnegative(),
   // Predicted wait before a request sent now would start; the edge ranks backends and plans by it.
   estimated_wait_ms: z.number().nonnegative(),
+  // The most requests held at once (queued + running); the edge refuses beyond it without forwarding.
+  max_in_flight: z.number().int().nonnegative(),
   scheduler: z.enum(["batched", "legacy"]),
 });
 
