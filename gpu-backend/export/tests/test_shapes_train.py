@@ -11,7 +11,7 @@ import torch
 
 from export.pipeline import build_modules
 from export.score_tokens import ScoreTokens
-from shapes.train import layer_probe
+from shapes.train import layer_probe, samples
 from shapes.train.config import SPLIT_LAYER, Budget, get_config
 from shapes.train.loop import run_budgeted
 from shapes.train.metrics import best_of, roc_auc
@@ -70,6 +70,21 @@ def test_layer_probe_regenerates_the_stored_samples_and_scores_each_block(smoke_
     layer_probe.main(["--run", str(out), "--train-samples", "64", "--steps", "2", "--blocks", "0,latent", "--out", str(result)])
     probed = json.loads(result.read_text())["blocks"]
     assert set(probed) == {"0", "latent"} and all(0 <= b["bo4"] <= 1 for b in probed.values())
+
+
+def test_samples_made_in_two_processes_are_the_one_process_samples(smoke_run):
+    out, _ = smoke_run
+    cfg = get_config("smoke")
+    cfg.processes = 2
+    run = layer_probe.Run(cfg, out, torch.device("cpu"), layer_probe.load_tokenizers(out / "weights"))
+    prompts = json.loads((out / "work" / "world_prompts.json").read_text())["train"][:3]
+    prompts = [p for p in prompts for _ in range(samples.BATCH)]  # three batches: parts of two and one
+    together = samples.generate(run, prompts, samples.STAGE)
+    apart = samples.generate_in_processes(run, prompts, samples.STAGE)
+    assert apart["prompts"] == together["prompts"] == prompts and apart["caption"] == together["caption"]
+    for key in ("hidden", "latent", "image", "label"):
+        assert torch.equal(apart[key], together[key]), key
+    assert not list((out / "work").glob("samples_part*.pt"))
 
 
 def test_budgeted_loop_resumes_at_the_step_it_stopped(tmp_path):

@@ -49,7 +49,8 @@ class TrainConfig:
     verifier: dict[str, Any]
     clip: dict[str, Any]
     checkpoint_minutes: float = 3.0
-    # the verifier stages train side by side in this many processes of `threads` threads each (lanes.py)
+    # the verifier stages train side by side in this many processes of `threads` threads each (lanes.py), and the
+    # samples stage makes its batches in as many (samples.py)
     processes: int = 2
     # the verifiers' training samples come in groups of this many seeds of one prompt
     samples_per_prompt: int = 8
