@@ -2,8 +2,10 @@
 // to that backend's predicted wait at once, so when more arrive together than the budget leaves room for,
 // the edge refuses the rest itself — 503 overloaded + Retry-After, nothing forwarded, reserved or charged —
 // instead of forwarding them for the backend to refuse. Once the admitted ones are answered, their work no
-// longer counts and the next request is admitted. Likewise for the backend's capacity (max_in_flight on
-// /healthz): requests beyond it are refused at the edge, whatever they ask for.
+// longer counts and the next request is admitted. When the backend reports its own admission terms (a lead
+// kept ahead of each new candidate, a slowdown of its costs), the edge counts them as the backend would and
+// admits fewer. Likewise for the backend's capacity (max_in_flight on /healthz): requests beyond it are
+// refused at the edge, whatever they ask for.
 
 import type { UsageResponse } from "@tinyscale/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -73,6 +75,44 @@ describe("a burst larger than the budget leaves room for", () => {
     // Answered requests no longer count: the next one is admitted.
     const next = await edge.generate(created.key, { prompt: "a fox after the burst", budget_ms: BUDGET_MS });
     expect(next.status).toBe(200);
+  });
+});
+
+describe("a backend that reports its admission terms", () => {
+  it("has a burst admitted only up to what fits as the backend counts it", async () => {
+    const created = await edge.createKey({ max_concurrent: 100, rpm: 10_000, burst: 1_000 });
+    const lead = 60;
+    const slowdown = 2;
+    backend.admission = { leadMs: lead, slowdown };
+    try {
+      await new Promise((resolve) => setTimeout(resolve, LOAD_TTL_MS + 50)); // the next read sees the terms
+      const plan = await edge.fetch("/v1/plan", {
+        method: "POST",
+        key: created.key,
+        body: JSON.stringify({ budget_ms: BUDGET_MS }),
+      });
+      expect(plan.status).toBe(200);
+      const { leastWorkMs, stepMs } = backendWork(FAKE_PROFILE, "vhs", 1);
+      // Each admitted request now adds its least work at the backend's speed, behind the backend's lead.
+      const least = leastWorkMs * slowdown;
+      const fit = Math.floor((BUDGET_MS - NETWORK_MARGIN_MS - lead - least) / least) + 1;
+      const fitAtProfiledSpeed =
+        Math.floor((BUDGET_MS - NETWORK_MARGIN_MS - stepMs - leastWorkMs) / leastWorkMs) + 1;
+      expect(fit).toBeLessThan(fitAtProfiledSpeed);
+      const sentBefore = backend.received.length;
+      const answers = await Promise.all(
+        Array.from({ length: fitAtProfiledSpeed }, (_, i) =>
+          edge.generate(created.key, { prompt: `a lark ${i}`, budget_ms: BUDGET_MS }).then((r) => r.status),
+        ),
+      );
+      const served = answers.filter((status) => status === 200).length;
+      expect(served + answers.filter((status) => status === 503).length).toBe(answers.length);
+      expect(served).toBeGreaterThanOrEqual(1);
+      expect(served).toBeLessThanOrEqual(fit);
+      expect(backend.received.length - sentBefore).toBe(served);
+    } finally {
+      backend.admission = null;
+    }
   });
 });
 

@@ -42,6 +42,9 @@ describe("admission", () => {
     // What it holds at most, for an edge to refuse the excess itself: the queue bound + one batch per worker.
     const health = HealthSchema.parse(await (await fetch(`${backend.url}/healthz`)).json());
     expect(health.max_in_flight).toBe(2 + 1);
+    // Idle: its costs as profiled, and a lead of at least one batch step for the edge to count.
+    expect(health.slowdown).toBe(1);
+    expect(health.admission_lead_ms).toBeGreaterThan(0);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         generate(backend, { prompt: `crowded fox ${i}`, n: 16, seed: i, verifier: "clip" }),

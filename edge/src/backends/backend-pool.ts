@@ -10,7 +10,7 @@
 // that would not fit (admit-for-backend.ts) instead of reserving, forwarding, and being refused by the backend.
 import { LruCache, type Profile } from "@tinyscale/shared";
 import type { Config } from "../config/env.js";
-import { fetchProfile, fetchReportedLoad } from "./backend-status.js";
+import { fetchProfile, fetchReportedLoad, type ReportedLoad, UNREPORTED } from "./backend-status.js";
 
 // Load changes by the request, so it is re-read far more often than the profile.
 export const LOAD_TTL_MS = 1_000;
@@ -49,9 +49,7 @@ interface BackendState {
   url: string;
   profile: Profile | null;
   profileAtMs: number;
-  reportedLoad: number | null;
-  reportedWaitMs: number | null;
-  reportedCapacity: number | null;
+  reported: ReportedLoad;
   loadAtMs: number;
   claims: Set<Claim>;
   downUntilMs: number;
@@ -96,11 +94,20 @@ export interface Backends {
   /** Ms this edge takes after a backend's answer (settling, the ledger, the response), a high estimate. */
   readonly afterBackendMs: number;
   observeAfterBackend(ms: number): void;
+  /** Ms this edge takes from admitting a request to forwarding it (the meter's reservation), a high estimate. */
+  readonly beforeBackendMs: number;
+  observeBeforeBackend(ms: number): void;
+  /**
+   * What `url`'s own admission adds besides the wait, as it last reported (/healthz): the ms it keeps ahead
+   * of a new request's first candidate (null when not reported) and the factor its costs are scaled by (1).
+   */
+  admissionTerms(url: string): { leadMs: number | null; slowdown: number };
 }
 
 export class BackendPool implements Backends {
   private readonly states: BackendState[];
   private afterBackend = 0;
+  private beforeBackend = 0;
 
   constructor(
     urls: readonly string[],
@@ -110,9 +117,7 @@ export class BackendPool implements Backends {
       url,
       profile: null,
       profileAtMs: 0,
-      reportedLoad: null,
-      reportedWaitMs: null,
-      reportedCapacity: null,
+      reported: UNREPORTED,
       loadAtMs: 0,
       claims: new Set(),
       downUntilMs: 0,
@@ -142,7 +147,7 @@ export class BackendPool implements Backends {
     const views = usable.map((state) => ({
       url: state.url,
       profile: state.profile,
-      load: (state.reportedLoad ?? 0) + state.claims.size,
+      load: (state.reported.load ?? 0) + state.claims.size,
       waitMs: predictedWaitMs(state, now),
       loadAgeMs: now - state.loadAtMs,
       full: isFull(state, now),
@@ -161,10 +166,21 @@ export class BackendPool implements Backends {
     return this.afterBackend;
   }
 
-  /** A longer time is taken at half weight at once, a shorter one decays slowly: most requests fit. */
   observeAfterBackend(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) return;
-    this.afterBackend += (ms > this.afterBackend ? 0.5 : 0.05) * (ms - this.afterBackend);
+    this.afterBackend = highEstimate(this.afterBackend, ms);
+  }
+
+  get beforeBackendMs(): number {
+    return this.beforeBackend;
+  }
+
+  observeBeforeBackend(ms: number): void {
+    this.beforeBackend = highEstimate(this.beforeBackend, ms);
+  }
+
+  admissionTerms(url: string): { leadMs: number | null; slowdown: number } {
+    const reported = this.states.find((candidate) => candidate.url === url)?.reported ?? UNREPORTED;
+    return { leadMs: reported.leadMs, slowdown: reported.slowdown ?? 1 };
   }
 
   /** Why no backend is usable, for the log line behind a 503. */
@@ -192,7 +208,7 @@ export class BackendPool implements Backends {
 
   fullAt(url: string): number | null {
     const state = this.states.find((candidate) => candidate.url === url);
-    return state && isFull(state, Date.now()) ? state.reportedCapacity : null;
+    return state && isFull(state, Date.now()) ? state.reported.capacity : null;
   }
 
   claim(url: string, leastWorkMs: number, ttlMs: number, prompt?: string): () => void {
@@ -242,15 +258,13 @@ export class BackendPool implements Backends {
         withProfile ? fetchProfile(state.url, requestId) : Promise.resolve(state.profile),
         fetchReportedLoad(state.url, requestId).catch((error: unknown) => {
           // The profile answered but health did not: rank by our own in-flight count instead.
-          if (withProfile) return { load: null, waitMs: null, capacity: null };
+          if (withProfile) return UNREPORTED;
           throw error;
         }),
       ]);
       if (withProfile) state.profileAtMs = Date.now();
       state.profile = profile;
-      state.reportedLoad = load.load;
-      state.reportedWaitMs = load.waitMs;
-      state.reportedCapacity = load.capacity;
+      state.reported = load;
       state.loadAtMs = askedAtMs;
       state.lastError = null;
     } catch (error) {
@@ -267,8 +281,8 @@ export class BackendPool implements Backends {
  * (the report cannot include them). A backend whose /healthz reports no wait is ranked by load alone (0).
  */
 function predictedWaitMs(state: BackendState, now: number): number {
-  if (state.reportedWaitMs === null) return 0;
-  let wait = Math.max(0, state.reportedWaitMs - (now - state.loadAtMs));
+  if (state.reported.waitMs === null) return 0;
+  let wait = Math.max(0, state.reported.waitMs - (now - state.loadAtMs));
   liveClaims(state, now);
   for (const claim of state.claims) {
     if (claim.atMs >= state.loadAtMs) wait += claim.leastWorkMs;
@@ -276,9 +290,15 @@ function predictedWaitMs(state: BackendState, now: number): number {
   return wait;
 }
 
+/** A longer time is taken at half weight at once, a shorter one decays slowly: most requests fit. */
+function highEstimate(estimate: number, ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) return estimate;
+  return estimate + (ms > estimate ? 0.5 : 0.05) * (ms - estimate);
+}
+
 /** Whether this isolate's unanswered requests there reach the capacity it reports (never without a report). */
 function isFull(state: BackendState, now: number): boolean {
-  return state.reportedCapacity !== null && liveClaims(state, now) >= state.reportedCapacity;
+  return state.reported.capacity !== null && liveClaims(state, now) >= state.reported.capacity;
 }
 
 /** Drops the claims past their time limit; returns how many are left (this isolate's requests in flight there). */

@@ -29,11 +29,23 @@ export interface ReportedLoad {
   waitMs: number | null;
   /** The most requests it holds at once (max_in_flight), or null when not reported. */
   capacity: number | null;
+  /** What its admission keeps ahead of a new request's candidate (admission_lead_ms), or null. */
+  leadMs: number | null;
+  /** The factor its costs are scaled by now (slowdown), or null. */
+  slowdown: number | null;
 }
 
+export const UNREPORTED: ReportedLoad = {
+  load: null,
+  waitMs: null,
+  capacity: null,
+  leadMs: null,
+  slowdown: null,
+};
+
 /**
- * The backend's own count of queued + running requests, its predicted wait and its capacity, each null
- * when its /healthz does not report it (then the edge ranks it by the requests it has in flight there itself).
+ * The backend's own count of queued + running requests, its predicted wait, its capacity and its admission
+ * terms, each null when its /healthz does not report it (then the edge ranks it by the requests it has in flight there itself).
  * Throws when unreachable.
  */
 export async function fetchReportedLoad(baseUrl: string, requestId: string): Promise<ReportedLoad> {
@@ -47,9 +59,9 @@ export async function fetchReportedLoad(baseUrl: string, requestId: string): Pro
   try {
     body = JSON.parse(text);
   } catch {
-    return { load: null, waitMs: null, capacity: null };
+    return UNREPORTED;
   }
-  if (typeof body !== "object" || body === null) return { load: null, waitMs: null, capacity: null };
+  if (typeof body !== "object" || body === null) return UNREPORTED;
   const fields = body as Record<string, unknown>;
   const counted = (value: unknown): value is number =>
     typeof value === "number" && Number.isFinite(value) && value >= 0;
@@ -59,11 +71,13 @@ export async function fetchReportedLoad(baseUrl: string, requestId: string): Pro
     if (counted(value)) load = (load ?? 0) + value;
   }
   const wait = fields.estimated_wait_ms;
-  const capacity = fields.max_in_flight;
+  const { max_in_flight: capacity, admission_lead_ms: lead, slowdown } = fields;
   return {
     load,
     waitMs: counted(wait) ? wait : null,
     capacity: counted(capacity) && Number.isInteger(capacity) ? capacity : null,
+    leadMs: counted(lead) ? lead : null,
+    slowdown: counted(slowdown) && slowdown > 0 ? slowdown : null,
   };
 }
 

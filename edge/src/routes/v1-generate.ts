@@ -67,6 +67,7 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
         networkMarginMs: services.config.networkMarginMs,
       });
       timer.mark("plan");
+      const admittedAtMs = Date.now();
 
       const metered = new MeteredGeneration({
         meter: services.meter,
@@ -91,6 +92,8 @@ export function registerV1Generate(app: Hono<AppEnv>): void {
           },
           async () => {
             try {
+              // The meter's reservation, between the admission's check and the backend's.
+              services.backends.observeBeforeBackend(Date.now() - admittedAtMs);
               const answer = await sendGeneration(services.backends, ranked, plan, {
                 requestId,
                 signingSecret: services.config.signingSecret,

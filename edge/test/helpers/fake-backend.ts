@@ -45,6 +45,8 @@ export interface FakeBackend {
   waitMs: number;
   /** Capacity (max_in_flight) reported by GET /healthz; not reported when null (the default). */
   maxInFlight: number | null;
+  /** Admission terms (admission_lead_ms, slowdown) reported by GET /healthz; not reported when null. */
+  admission: { leadMs: number; slowdown: number } | null;
   close(): Promise<void>;
 }
 
@@ -165,6 +167,7 @@ export async function startFakeBackend(secret: string): Promise<FakeBackend> {
     queueDepth: 0,
     waitMs: 0,
     maxInFlight: null,
+    admission: null,
     close: async () => {},
   };
   const server: Server = createServer((request, response) => {
@@ -177,6 +180,9 @@ export async function startFakeBackend(secret: string): Promise<FakeBackend> {
         in_flight: 0,
         estimated_wait_ms: backend.waitMs,
         ...(backend.maxInFlight === null ? {} : { max_in_flight: backend.maxInFlight }),
+        ...(backend.admission === null
+          ? {}
+          : { admission_lead_ms: backend.admission.leadMs, slowdown: backend.admission.slowdown }),
       });
     if (request.method === "GET" && path === "/v1/models") {
       return json(response, 200, {

@@ -139,6 +139,16 @@ export class BatchAdmission implements Scheduler {
     return total / this.workers;
   }
 
+  admissionTerms(): { leadMs: number; slowdown: number } {
+    const cost = this.costs();
+    // As check() and submit() count them: the running batch, the lateness margin, the slack, the way back.
+    const returnMs = this.owed.size === 0 ? 0 : this.returnPath.ms;
+    return {
+      leadMs: cost.stepMs + cost.marginMs + DEADLINE_SLACK_MS + returnMs,
+      slowdown: this.owed.size === 0 ? 1 : this.slowdown.factor,
+    };
+  }
+
   private leastWorkMs(admission: Admission): number {
     const { job } = admission;
     const cost = this.costs();

@@ -19,6 +19,12 @@ export interface Scheduler {
   readonly capacity: number;
   /** Predicted ms before a newly admitted one-candidate request would have its candidate. */
   estimatedWaitMs(): number;
+  /**
+   * What its admission check adds for a new request besides the work owed and the request's own least work,
+   * and the factor its costs are scaled by now (batched only): reported on /healthz, so that an edge's own
+   * check refuses what this one would.
+   */
+  admissionTerms?(): { leadMs: number; slowdown: number };
   submit(admission: Admission): Promise<{ result: GenerationResult; queueMs: number }>;
   attach(runner: JobRunner): void;
   capacityChanged(): void;

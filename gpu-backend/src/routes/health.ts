@@ -25,6 +25,7 @@ export function registerHealth(
   // The edge ranks backends by estimated_wait_ms (then queue_depth + in_flight) from here, and plans what a
   // budget buys now from it (edge/src/backends/backend-status.ts).
   app.on(healthzRoute.method, honoPath(healthzRoute), (c) => {
+    const terms = admission.admissionTerms?.();
     const body: Health = {
       status: "ok",
       phase: state.phase,
@@ -32,6 +33,9 @@ export function registerHealth(
       in_flight: admission.inFlight,
       estimated_wait_ms: roundMs(admission.estimatedWaitMs()),
       max_in_flight: admission.capacity,
+      ...(terms
+        ? { admission_lead_ms: roundMs(terms.leadMs), slowdown: Math.round(terms.slowdown * 1000) / 1000 }
+        : {}),
       scheduler: admission.name,
     };
     return c.json(body);

@@ -11,6 +11,10 @@ export const HealthSchema = z.object({
   estimated_wait_ms: z.number().nonnegative(),
   // The most requests held at once (queued + running); the edge refuses beyond it without forwarding.
   max_in_flight: z.number().int().nonnegative(),
+  // The batching scheduler's admission terms besides the wait: the ms it keeps ahead of a new request's first
+  // candidate (running batch, lateness margin, slack, way back) and the factor its costs are scaled by now.
+  admission_lead_ms: z.number().nonnegative().optional(),
+  slowdown: z.number().positive().optional(),
   scheduler: z.enum(["batched", "legacy"]),
 });
 
