@@ -30,20 +30,29 @@ afterAll(async () => {
   await backend?.close();
 });
 
+/** Has the edge read the backend's /healthz now: after its refresh interval when the report changed since. */
+async function readLoadNow(key: string, afterRefreshInterval: boolean): Promise<void> {
+  if (afterRefreshInterval) await new Promise((resolve) => setTimeout(resolve, LOAD_TTL_MS + 50));
+  const plan = await edge.fetch("/v1/plan", {
+    method: "POST",
+    key,
+    body: JSON.stringify({ budget_ms: BUDGET_MS }),
+  });
+  expect(plan.status).toBe(200);
+}
+
+/** How many of a burst are admitted: each adds `leastMs` to the wait behind `leadMs` while the budget leaves room. */
+function burstFit(leadMs: number, leastMs: number): number {
+  return Math.floor((BUDGET_MS - NETWORK_MARGIN_MS - leadMs - leastMs) / leastMs) + 1;
+}
+
 describe("a burst larger than the budget leaves room for", () => {
   it("is admitted up to what fits and the rest refused at the edge, charging nothing for them", async () => {
     const created = await edge.createKey({ max_concurrent: 100, rpm: 10_000, burst: 1_000 });
     // Read the backend's load now (it reports no wait), so the whole burst is counted against this report.
-    const plan = await edge.fetch("/v1/plan", {
-      method: "POST",
-      key: created.key,
-      body: JSON.stringify({ budget_ms: BUDGET_MS }),
-    });
-    expect(plan.status).toBe(200);
-
+    await readLoadNow(created.key, false);
     const { leastWorkMs, stepMs } = backendWork(FAKE_PROFILE, "vhs", 1);
-    // Each admitted request adds leastWorkMs to the wait; the next fits while the wait leaves it room.
-    const fit = Math.floor((BUDGET_MS - NETWORK_MARGIN_MS - stepMs - leastWorkMs) / leastWorkMs) + 1;
+    const fit = burstFit(stepMs, leastWorkMs);
     const burst = fit + 6;
     const sentBefore = backend.received.length;
     const answers = await Promise.all(
@@ -85,19 +94,11 @@ describe("a backend that reports its admission terms", () => {
     const slowdown = 2;
     backend.admission = { leadMs: lead, slowdown };
     try {
-      await new Promise((resolve) => setTimeout(resolve, LOAD_TTL_MS + 50)); // the next read sees the terms
-      const plan = await edge.fetch("/v1/plan", {
-        method: "POST",
-        key: created.key,
-        body: JSON.stringify({ budget_ms: BUDGET_MS }),
-      });
-      expect(plan.status).toBe(200);
+      await readLoadNow(created.key, true);
       const { leastWorkMs, stepMs } = backendWork(FAKE_PROFILE, "vhs", 1);
       // Each admitted request now adds its least work at the backend's speed, behind the backend's lead.
-      const least = leastWorkMs * slowdown;
-      const fit = Math.floor((BUDGET_MS - NETWORK_MARGIN_MS - lead - least) / least) + 1;
-      const fitAtProfiledSpeed =
-        Math.floor((BUDGET_MS - NETWORK_MARGIN_MS - stepMs - leastWorkMs) / leastWorkMs) + 1;
+      const fit = burstFit(lead, leastWorkMs * slowdown);
+      const fitAtProfiledSpeed = burstFit(stepMs, leastWorkMs);
       expect(fit).toBeLessThan(fitAtProfiledSpeed);
       const sentBefore = backend.received.length;
       const answers = await Promise.all(
@@ -121,17 +122,8 @@ describe("a burst larger than the backend's reported capacity", () => {
     const created = await edge.createKey({ max_concurrent: 100, rpm: 10_000, burst: 1_000 });
     backend.maxInFlight = 2;
     try {
-      // Past the load's refresh interval, /v1/plan reads /healthz again: the burst meets the new capacity.
-      await new Promise((resolve) => setTimeout(resolve, LOAD_TTL_MS + 50));
-      expect(
-        (
-          await edge.fetch("/v1/plan", {
-            method: "POST",
-            key: created.key,
-            body: JSON.stringify({ budget_ms: BUDGET_MS }),
-          })
-        ).status,
-      ).toBe(200);
+      // The burst meets the new capacity: /v1/plan reads /healthz again past its refresh interval.
+      await readLoadNow(created.key, true);
       const sentBefore = backend.received.length;
       // Explicit n, no budget: only the capacity can refuse these.
       const answers = await Promise.all(
