@@ -1,5 +1,6 @@
 // Load: 20 concurrent requests all complete; with the queue bounded at 2 the excess gets 503 overloaded
-// with Retry-After (and /healthz says how many it holds) and everything else keeps working. SIGTERM-style drain finishes queued work first.
+// with Retry-After (and /healthz says how many it holds) and everything else keeps working. SIGTERM-style
+// drain finishes queued work first.
 
 import { GenerateResponseSchema, HealthSchema } from "@tinyscale/shared";
 import { afterAll, describe, expect, it } from "vitest";

@@ -179,8 +179,12 @@ export class BackendPool implements Backends {
   }
 
   admissionTerms(url: string): { leadMs: number | null; slowdown: number } {
-    const reported = this.states.find((candidate) => candidate.url === url)?.reported ?? UNREPORTED;
+    const reported = this.stateOf(url)?.reported ?? UNREPORTED;
     return { leadMs: reported.leadMs, slowdown: reported.slowdown ?? 1 };
+  }
+
+  private stateOf(url: string): BackendState | undefined {
+    return this.states.find((candidate) => candidate.url === url);
   }
 
   /** Why no backend is usable, for the log line behind a 503. */
@@ -189,7 +193,7 @@ export class BackendPool implements Backends {
   }
 
   markDown(url: string, reason: string): void {
-    const state = this.states.find((candidate) => candidate.url === url);
+    const state = this.stateOf(url);
     if (!state) return;
     state.downUntilMs = Date.now() + DOWN_FOR_MS;
     state.lastError = reason;
@@ -197,22 +201,22 @@ export class BackendPool implements Backends {
   }
 
   promptCached(url: string, prompt: string): boolean {
-    const state = this.states.find((candidate) => candidate.url === url);
+    const state = this.stateOf(url);
     return state?.recentPrompts.get(prompt) !== undefined;
   }
 
   waitMs(url: string): number {
-    const state = this.states.find((candidate) => candidate.url === url);
+    const state = this.stateOf(url);
     return state ? predictedWaitMs(state, Date.now()) : 0;
   }
 
   fullAt(url: string): number | null {
-    const state = this.states.find((candidate) => candidate.url === url);
+    const state = this.stateOf(url);
     return state && isFull(state, Date.now()) ? state.reported.capacity : null;
   }
 
   claim(url: string, leastWorkMs: number, ttlMs: number, prompt?: string): () => void {
-    const state = this.states.find((candidate) => candidate.url === url);
+    const state = this.stateOf(url);
     if (!state) return () => {};
     if (prompt !== undefined) state.recentPrompts.set(prompt, true);
     const now = Date.now();

@@ -45,7 +45,8 @@ export const UNREPORTED: ReportedLoad = {
 
 /**
  * The backend's own count of queued + running requests, its predicted wait, its capacity and its admission
- * terms, each null when its /healthz does not report it (then the edge ranks it by the requests it has in flight there itself).
+ * terms, each null when its /healthz does not report it (then the edge ranks it by the requests it has in
+ * flight there itself).
  * Throws when unreachable.
  */
 export async function fetchReportedLoad(baseUrl: string, requestId: string): Promise<ReportedLoad> {

@@ -49,6 +49,12 @@ function feasible(
   });
 }
 
+/**
+ * Kept ahead of all work: the batch that may be running now, and the margin the workers keep for their
+ * recent lateness.
+ */
+const leadOf = (cost: CostModel) => cost.stepMs + cost.marginMs;
+
 const byDeadline = (a: Owed, b: Owed) =>
   (a.deadlineMs ?? Number.POSITIVE_INFINITY) - (b.deadlineMs ?? Number.POSITIVE_INFINITY);
 
@@ -141,12 +147,13 @@ export class BatchAdmission implements Scheduler {
 
   admissionTerms(): { leadMs: number; slowdown: number } {
     const cost = this.costs();
-    // As check() and submit() count them: the running batch, the lateness margin, the slack, the way back.
-    const returnMs = this.owed.size === 0 ? 0 : this.returnPath.ms;
-    return {
-      leadMs: cost.stepMs + cost.marginMs + DEADLINE_SLACK_MS + returnMs,
-      slowdown: this.owed.size === 0 ? 1 : this.slowdown.factor,
-    };
+    // As check() (lead, slack) and submit() (the way back, off the deadline) count them.
+    return { leadMs: leadOf(cost) + DEADLINE_SLACK_MS + this.returnMs(), slowdown: cost.slowdown };
+  }
+
+  /** The measured way from a worker back to this thread, once other requests share it (idle: 0). */
+  private returnMs(): number {
+    return this.owed.size === 0 ? 0 : this.returnPath.ms;
   }
 
   private leastWorkMs(admission: Admission): number {
@@ -169,8 +176,7 @@ export class BatchAdmission implements Scheduler {
     const reported = this.reportedMs() * this.workers;
     const before = this.unreported().sort(byDeadline);
     const after = [...before, entry].sort(byDeadline);
-    // The batch that may be running now, and the margin the workers keep for their recent lateness.
-    const leadMs = cost.stepMs + cost.marginMs;
+    const leadMs = leadOf(cost);
     const fineBefore = feasible(before, now, this.workers, leadMs, reported);
     const wasFine = new Map(before.map((e, i) => [e, fineBefore[i]]));
     const isFine = feasible(after, now, this.workers, leadMs, reported);
@@ -201,10 +207,7 @@ export class BatchAdmission implements Scheduler {
     const deadline = admission.job.deadlineMs;
     // The worker aims early enough for the result to reach the caller by the deadline: the measured way
     // back to this thread, and the planner's network margin for the way from here to the caller.
-    const workerDeadline =
-      deadline === null
-        ? null
-        : deadline - (this.owed.size === 0 ? 0 : this.returnPath.ms) - DEFAULT_NETWORK_MARGIN_MS;
+    const workerDeadline = deadline === null ? null : deadline - this.returnMs() - DEFAULT_NETWORK_MARGIN_MS;
     const entry: Owed = {
       deadlineMs: workerDeadline,
       ms: this.leastWorkMs(admission),

@@ -6,15 +6,11 @@ lane (or one stage left) runs in the main process as before."""
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from pathlib import Path
-
-import torch
 
 from .config import TrainConfig
 from .context import Run
-from .text import load_tokenizers
+from .spawned import child_run, run_spawned
 from .verifiers import train_verifier
 
 
@@ -35,8 +31,7 @@ def stage_minutes(cfg: TrainConfig, name: str) -> float:
 
 
 def _lane(cfg: TrainConfig, out: str, device: str, names: list[str]) -> None:
-    torch.set_num_threads(cfg.threads)
-    run = Run(cfg, Path(out), torch.device(device), load_tokenizers(Path(out) / "weights"))
+    run = child_run(cfg, out, device)
     for name in names:
         began = time.monotonic()
         print(f"== stage {name} (lane)", flush=True)
@@ -49,13 +44,6 @@ def _lane(cfg: TrainConfig, out: str, device: str, names: list[str]) -> None:
 def run_lanes(run: Run, pending: list[str], device: str) -> None:
     """Trains the `pending` verifier stages in up to cfg.processes lanes; raises if any lane failed."""
     plan = plan_lanes(pending, {n: stage_minutes(run.cfg, n) for n in pending}, run.cfg.processes)
-    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked torch thread pools
-    procs = [ctx.Process(target=_lane, args=(run.cfg, str(run.out), device, lane), name=f"lane-{'-'.join(lane)}")
-             for lane in plan]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    failed = [p.name for p in procs if p.exitcode != 0]
+    failed = run_spawned([(f"lane-{'-'.join(lane)}", _lane, (run.cfg, str(run.out), device, lane)) for lane in plan])
     if failed:
         raise RuntimeError(f"training lane(s) failed: {', '.join(failed)} (finished stages are kept; rerun resumes)")

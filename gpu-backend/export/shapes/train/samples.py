@@ -10,9 +10,6 @@ the same samples bit for bit as one process makes."""
 
 from __future__ import annotations
 
-import multiprocessing
-from pathlib import Path
-
 import torch
 from diffusers import AutoencoderDC
 from tqdm import tqdm
@@ -25,7 +22,8 @@ from .context import Run
 from .data import load_world
 from .generator import load_teacher
 from .models import OneStep, build_transformer
-from .text import load_tokenizers, text_ids
+from .spawned import child_run, run_spawned
+from .text import text_ids
 
 STAGE = 6  # the training samples' seed stage; the held-out ones use STAGE + HELDOUT_STAGE_OFFSET
 HELDOUT_STAGE_OFFSET = 100
@@ -65,6 +63,7 @@ def student_inputs(run: Run, prompts: list[str], seed_stage: int, desc: str = "s
 @torch.no_grad()
 def generate(run: Run, prompts: list[str], seed_stage: int, starts: list[int] | None = None) -> dict:
     """The samples of the batches at `starts` (default all), in that order."""
+    starts = batch_starts(prompts) if starts is None else starts
     student = load_student(run)
     vae = AutoencoderDC.from_pretrained(run.work / "vae").to(run.device).eval()
     decode = VaeDecode(vae)
@@ -78,7 +77,7 @@ def generate(run: Run, prompts: list[str], seed_stage: int, starts: list[int] | 
         out["image"].append(torch.from_numpy(images))
         out["label"] += [v.correct for v in verdicts]
         out["caption"] += [caption(v) for v in verdicts]
-    out["prompts"] = [p for i in (batch_starts(prompts) if starts is None else starts) for p in prompts[i : i + BATCH]]
+    out["prompts"] = [p for i in starts for p in prompts[i : i + BATCH]]
     for key in ("hidden", "latent", "image"):
         out[key] = torch.cat(out[key])
     out["label"] = torch.tensor(out["label"])
@@ -86,8 +85,7 @@ def generate(run: Run, prompts: list[str], seed_stage: int, starts: list[int] | 
 
 
 def _part(cfg, out: str, device: str, prompts: list[str], seed_stage: int, part: int, parts: int) -> None:
-    torch.set_num_threads(cfg.threads)
-    run = Run(cfg, Path(out), torch.device(device), load_tokenizers(Path(out) / "weights"))
+    run = child_run(cfg, out, device)
     starts = batch_starts(prompts)[part::parts]
     torch.save(generate(run, prompts, seed_stage, starts), run.work / f"samples_part{part}.pt")
 
@@ -97,14 +95,8 @@ def generate_in_processes(run: Run, prompts: list[str], seed_stage: int) -> dict
     parts = min(run.cfg.processes, len(batch_starts(prompts)))
     if parts <= 1:
         return generate(run, prompts, seed_stage)
-    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked torch thread pools
-    procs = [ctx.Process(target=_part, args=(run.cfg, str(run.out), run.device.type, prompts, seed_stage, k, parts))
-             for k in range(parts)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    if any(p.exitcode != 0 for p in procs):
+    args = (run.cfg, str(run.out), run.device.type, prompts, seed_stage)
+    if run_spawned([(f"samples-{k}", _part, (*args, k, parts)) for k in range(parts)]):
         raise RuntimeError("a sample-generation process failed (the samples stage reruns from the start)")
     paths = [run.work / f"samples_part{k}.pt" for k in range(parts)]
     made = [torch.load(path) for path in paths]
