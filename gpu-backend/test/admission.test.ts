@@ -46,11 +46,18 @@ describe("admission", () => {
     // Idle: its costs as profiled, and a lead of at least one batch step for the edge to count.
     expect(health.slowdown).toBe(1);
     expect(health.admission_lead_ms).toBeGreaterThan(0);
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        generate(backend, { prompt: `crowded fox ${i}`, n: 16, seed: i, verifier: "clip" }),
-      ),
+    const crowd = Array.from({ length: 20 }, (_, i) =>
+      generate(backend, { prompt: `crowded fox ${i}`, n: 16, seed: i, verifier: "clip" }),
     );
+    // While it holds more than one: each request counted once, the one batch running as in flight.
+    let held = health;
+    for (let i = 0; i < 400 && held.queue_depth === 0; i++) {
+      held = HealthSchema.parse(await (await fetch(`${backend.url}/healthz`)).json());
+    }
+    expect(held.queue_depth).toBeGreaterThanOrEqual(1);
+    expect(held.in_flight).toBe(1);
+    expect(held.queue_depth + held.in_flight).toBeLessThanOrEqual(health.max_in_flight);
+    const responses = await Promise.all(crowd);
     const statuses = responses.map((r) => r.status);
     const ok = statuses.filter((s) => s === 200).length;
     const refused = responses.filter((r) => r.status === 503);

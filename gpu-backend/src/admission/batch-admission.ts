@@ -116,11 +116,13 @@ export class BatchAdmission implements Scheduler {
   }
 
   get depth(): number {
-    return Math.max(0, this.owed.size - this.batchRoom);
+    return this.owed.size - this.inFlight;
   }
 
+  // Only the requests one batch per worker can hold, so that depth + inFlight counts each request once
+  // (the edge ranks backends by that sum, as it does the legacy scheduler's waiting + running).
   get inFlight(): number {
-    return this.owed.size;
+    return Math.min(this.owed.size, this.batchRoom);
   }
 
   get capacity(): number {
@@ -220,7 +222,7 @@ export class BatchAdmission implements Scheduler {
     }
     this.owed.add(entry);
     this.recentPrompts.set(admission.job.prompt, true);
-    this.metrics.inFlight.set(this.owed.size);
+    this.metrics.inFlight.set(this.inFlight);
     this.metrics.queueDepth.set(this.depth);
     return runner
       .dispatch({ ...admission.job, deadlineMs: workerDeadline }, admission.signal)
@@ -235,7 +237,7 @@ export class BatchAdmission implements Scheduler {
       })
       .finally(() => {
         this.owed.delete(entry);
-        this.metrics.inFlight.set(this.owed.size);
+        this.metrics.inFlight.set(this.inFlight);
         this.metrics.queueDepth.set(this.depth);
         this.checkDrained();
       });

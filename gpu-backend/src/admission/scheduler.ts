@@ -10,7 +10,10 @@ export interface Scheduler {
   readonly name: SchedulerName;
   /** Requests admitted but not yet running (legacy) or beyond one batch per worker (batched). */
   readonly depth: number;
-  /** Requests admitted and not answered yet, running or not. */
+  /**
+   * Requests running: on a worker (legacy) or within one batch per worker (batched). With `depth`, every
+   * request admitted and not answered yet, each counted once.
+   */
   readonly inFlight: number;
   /**
    * The most requests it holds at once, queued and running: one more is refused with 503 overloaded.

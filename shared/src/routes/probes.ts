@@ -5,6 +5,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 export const HealthSchema = z.object({
   status: z.literal("ok"),
   phase: z.string(),
+  // Requests waiting and requests running (the batching scheduler: within one batch per worker); each
+  // request held is in exactly one of the two, and the edge breaks ties between backends by their sum.
   queue_depth: z.number().int().nonnegative(),
   in_flight: z.number().int().nonnegative(),
   // Predicted wait before a request sent now would start; the edge ranks backends and plans by it.
