@@ -76,6 +76,5 @@ export function admitForBackend(
   time: EdgeTime,
 ): () => void {
   refuseWithoutRoom(pool, url, request, plan.work, time);
-  const { slowdown } = pool.admissionTerms(url);
-  return pool.claim(url, plan.work.leastWorkMs * slowdown, plan.timeoutMs, request.prompt);
+  return pool.claim(url, plan.work.leastWorkMs, plan.timeoutMs, request.prompt);
 }

@@ -81,7 +81,8 @@ export interface Backends {
    */
   fullAt(url: string): number | null;
   /**
-   * A request is admitted for `url` and adds `leastWorkMs` to its predicted wait until the returned function
+   * A request is admitted for `url` and adds `leastWorkMs` (at profiled speed, scaled here by the slowdown the
+   * backend last reported) to its predicted wait until the returned function
    * is called (when the backend answered, or the request ended without reaching it); calling it again is a
    * no-op. It counts for `ttlMs` at most (the request's own timeout).
    */
@@ -220,7 +221,8 @@ export class BackendPool implements Backends {
     if (!state) return () => {};
     if (prompt !== undefined) state.recentPrompts.set(prompt, true);
     const now = Date.now();
-    const claim: Claim = { atMs: now, untilMs: now + ttlMs, leastWorkMs: Math.max(0, leastWorkMs) };
+    const atSpeed = Math.max(0, leastWorkMs) * (state.reported.slowdown ?? 1);
+    const claim: Claim = { atMs: now, untilMs: now + ttlMs, leastWorkMs: atSpeed };
     state.claims.add(claim);
     return () => {
       state.claims.delete(claim);

@@ -153,6 +153,11 @@ export class BatchAdmission implements Scheduler {
     return { leadMs: leadOf(cost) + DEADLINE_SLACK_MS + this.returnMs(), slowdown: cost.slowdown };
   }
 
+  private publishLoad(): void {
+    this.metrics.inFlight.set(this.inFlight);
+    this.metrics.queueDepth.set(this.depth);
+  }
+
   /** The measured way from a worker back to this thread, once other requests share it (idle: 0). */
   private returnMs(): number {
     return this.owed.size === 0 ? 0 : this.returnPath.ms;
@@ -222,8 +227,7 @@ export class BatchAdmission implements Scheduler {
     }
     this.owed.add(entry);
     this.recentPrompts.set(admission.job.prompt, true);
-    this.metrics.inFlight.set(this.inFlight);
-    this.metrics.queueDepth.set(this.depth);
+    this.publishLoad();
     return runner
       .dispatch({ ...admission.job, deadlineMs: workerDeadline }, admission.signal)
       .then((result) => {
@@ -237,8 +241,7 @@ export class BatchAdmission implements Scheduler {
       })
       .finally(() => {
         this.owed.delete(entry);
-        this.metrics.inFlight.set(this.inFlight);
-        this.metrics.queueDepth.set(this.depth);
+        this.publishLoad();
         this.checkDrained();
       });
   }

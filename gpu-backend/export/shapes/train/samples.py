@@ -67,7 +67,8 @@ def generate(run: Run, prompts: list[str], seed_stage: int, starts: list[int] | 
     student = load_student(run)
     vae = AutoencoderDC.from_pretrained(run.work / "vae").to(run.device).eval()
     decode = VaeDecode(vae)
-    out = {"prompts": prompts, "hidden": [], "latent": [], "image": [], "label": [], "caption": []}
+    out = {"prompts": [p for i in starts for p in prompts[i : i + BATCH]], "hidden": [], "latent": [], "image": [],
+           "label": [], "caption": []}
     for chunk, noise, embeds, emask in student_inputs(run, prompts, seed_stage, starts=starts):
         latent, hidden = student(noise, embeds, emask, keep_hidden=True)
         images = decode(latent).cpu().numpy()
@@ -77,7 +78,6 @@ def generate(run: Run, prompts: list[str], seed_stage: int, starts: list[int] | 
         out["image"].append(torch.from_numpy(images))
         out["label"] += [v.correct for v in verdicts]
         out["caption"] += [caption(v) for v in verdicts]
-    out["prompts"] = [p for i in starts for p in prompts[i : i + BATCH]]
     for key in ("hidden", "latent", "image"):
         out[key] = torch.cat(out[key])
     out["label"] = torch.tensor(out["label"])
